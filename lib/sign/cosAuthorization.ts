@@ -1,13 +1,13 @@
 import { createHash, createHmac } from 'node:crypto';
-import { type CosParams, type CosParamValue, cosHttpString } from './cosHttpString.js';
+import { type CosParams, type CosParamValue, cosHttpString } from './cosHttpString';
 import {
   requireCosCredentials,
   requireCosObject,
   requireCosString,
   requireCosUnixSeconds,
   requireCosWellFormed,
-} from './cosInput.js';
-import { SignError } from './SignError.js';
+} from './cosInput';
+import { SignError } from './SignError';
 
 // Outside this set the SDK's two sort orders (raw vs encoded names) can disagree.
 const PARAM_NAME = /^[A-Za-z0-9._~-]+$/;
@@ -98,15 +98,7 @@ export function cosAuthorization(input: CosAuthorizationInput): string {
   const stringToSign = `sha1\n${keyTime}\n${httpStringSha1}\n`;
   const signature = createHmac('sha1', signKey).update(stringToSign, 'utf8').digest('hex');
 
-  return [
-    'q-sign-algorithm=sha1',
-    `q-ak=${secretId}`,
-    `q-sign-time=${keyTime}`,
-    `q-key-time=${keyTime}`,
-    `q-header-list=${headerList}`,
-    `q-url-param-list=${urlParamList}`,
-    `q-signature=${signature}`,
-  ].join('&');
+  return `q-sign-algorithm=sha1&q-ak=${secretId}&q-sign-time=${keyTime}&q-key-time=${keyTime}&q-header-list=${headerList}&q-url-param-list=${urlParamList}&q-signature=${signature}`;
 }
 
 function readParams(value: unknown, name: 'query' | 'headers'): CosParams {

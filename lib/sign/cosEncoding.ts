@@ -12,9 +12,20 @@
  * ```
  */
 export function cosUriEncode(value: string): string {
+  // Most names and many values need no encoding at all; skipping the work is the hot path.
+  if (UNRESERVED_ONLY.test(value)) return value;
+  const encoded = encodeURIComponent(value);
   // encodeURIComponent keeps ! ' ( ) * (reserved in RFC 3986 but "marks" in RFC 2396); COS does not.
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (mark) => `%${mark.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
+  return MARKS.test(encoded) ? encoded.replace(MARKS_GLOBAL, (mark) => MARK_ESCAPES[mark] ?? mark) : encoded;
 }
+
+const UNRESERVED_ONLY = /^[A-Za-z0-9\-_.~]*$/;
+const MARKS = /[!'()*]/;
+const MARKS_GLOBAL = /[!'()*]/g;
+const MARK_ESCAPES: Readonly<Record<string, string>> = {
+  '!': '%21',
+  "'": '%27',
+  '(': '%28',
+  ')': '%29',
+  '*': '%2A',
+};

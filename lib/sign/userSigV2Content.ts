@@ -22,16 +22,13 @@ export function userSigV2Mac(secretKey: string, f: UserSigV2Fields): Buffer {
   return createHmac('sha256', secretKey).update(userSigV2Content(f), 'utf8').digest();
 }
 
-/** The JSON document in the key order of the official Node library, so whole strings match. */
+/**
+ * The JSON document in the key order of the official Node library, so whole strings match. Written as
+ * a template because it is the hot path: only the user id needs JSON escaping (numbers are integers
+ * and base64 has no character JSON escapes), and JSON.stringify of a string is what an object
+ * serialisation would do to it.
+ */
 export function userSigV2Json(f: UserSigV2Fields, signatureBase64: string): string {
-  const doc: Record<string, string | number> = {
-    'TLS.ver': '2.0',
-    'TLS.identifier': f.userId,
-    'TLS.sdkappid': f.sdkAppId,
-    'TLS.time': f.time,
-    'TLS.expire': f.expire,
-  };
-  if (f.userBufBase64 !== undefined) doc['TLS.userbuf'] = f.userBufBase64;
-  doc['TLS.sig'] = signatureBase64;
-  return JSON.stringify(doc);
+  const userBuf = f.userBufBase64 === undefined ? '' : `"TLS.userbuf":"${f.userBufBase64}",`;
+  return `{"TLS.ver":"2.0","TLS.identifier":${JSON.stringify(f.userId)},"TLS.sdkappid":${f.sdkAppId},"TLS.time":${f.time},"TLS.expire":${f.expire},${userBuf}"TLS.sig":"${signatureBase64}"}`;
 }

@@ -1,9 +1,9 @@
 import COS from 'cos-nodejs-sdk-v5';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cosAuthorization } from '../../lib/sign/cosAuthorization.js';
-import type { CosParams, CosParamValue } from '../../lib/sign/cosHttpString.js';
-import { cosV4Signature } from '../../lib/sign/cosV4Signature.js';
+import { cosAuthorization } from '../../lib/sign/cosAuthorization';
+import type { CosParams, CosParamValue } from '../../lib/sign/cosHttpString';
+import { cosV4Signature } from '../../lib/sign/cosV4Signature';
 
 // Our functions against the official cos-nodejs-sdk-v5@3.0.0 on random inputs.
 

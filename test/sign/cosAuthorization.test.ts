@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type CosAuthorizationInput, cosAuthorization } from '../../lib/sign/cosAuthorization.js';
-import { type CosParams, cosHttpString } from '../../lib/sign/cosHttpString.js';
-import { SignError } from '../../lib/sign/SignError.js';
+import { type CosAuthorizationInput, cosAuthorization } from '../../lib/sign/cosAuthorization';
+import { type CosParams, cosHttpString } from '../../lib/sign/cosHttpString';
+import { SignError } from '../../lib/sign/SignError';
 
 // Known answers produced by cos-nodejs-sdk-v5@3.0.0 `COS.getAuthorization` (source named per vector).
 interface CosV5Vector {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type CosV4SignatureInput, cosV4Signature } from '../../lib/sign/cosV4Signature.js';
-import { SignError } from '../../lib/sign/SignError.js';
+import { type CosV4SignatureInput, cosV4Signature } from '../../lib/sign/cosV4Signature';
+import { SignError } from '../../lib/sign/SignError';
 
 // Known answers produced by cos-php-sdk-v4 `Auth` and cos-nodejs-sdk-v5 `getV4Auth` (source per vector).
 interface CosV4Vector {
