@@ -1,0 +1,116 @@
+import * as v from 'valibot';
+
+// Each field carries its expectation as a valibot `description`. `parseSecret` builds error messages from
+// these texts and the issue path only, never from valibot's default messages, which quote the received
+// value (here: a signing key). Write each description so that it reads after "must be".
+
+const SDK_APP_ID_MAX = 4_294_967_295; // SDKAppID is an unsigned 32-bit integer in every official SDK.
+
+/**
+ * The TRTC / IM signing secret (one JSON secret in AWS Secrets Manager, readable only by the functions
+ * that issue userSig and privateMapKey tickets). Unknown extra fields are ignored.
+ *
+ * - `sdkAppId`: the application's SDKAppID, an integer between 1 and 4294967295.
+ * - `secretKey`: the console's key for TLS sig v2 (HMAC-SHA256).
+ * - `privateKeyPem`: optional, the legacy v1 ECDSA private key (PEM), for apps that still use v1 tickets.
+ *
+ * @example
+ * ```ts
+ * const secret = parseSecret(TrtcSecretSchema, secretString, 'trtc');
+ * genUserSig({ sdkAppId: secret.sdkAppId, secretKey: secret.secretKey, userId, expire, now });
+ * ```
+ */
+export const TrtcSecretSchema = v.pipe(
+  v.object({
+    sdkAppId: v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(1),
+      v.maxValue(SDK_APP_ID_MAX),
+      v.description(`an integer between 1 and ${SDK_APP_ID_MAX}`),
+    ),
+    secretKey: v.pipe(v.string(), v.nonEmpty(), v.description('a non-empty string')),
+    privateKeyPem: v.exactOptional(
+      v.pipe(
+        v.string(),
+        // Shape check only; lib/sign parses the key. Accepts PKCS#8 ("PRIVATE KEY") and SEC1
+        // ("EC PRIVATE KEY"), the two forms the Tencent console has handed out.
+        v.regex(
+          /^\s*-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----\r?\n[\s\S]+\r?\n-----END ([A-Z0-9]+ )*PRIVATE KEY-----\s*$/,
+        ),
+        v.description(
+          'a PEM private key ("-----BEGIN ... PRIVATE KEY-----" ... "-----END ... PRIVATE KEY-----")',
+        ),
+      ),
+    ),
+  }),
+  v.description('a JSON object'),
+);
+
+/**
+ * The TRTC / IM signing secret after validation.
+ *
+ * @example
+ * ```ts
+ * const secret: TrtcSecret = { sdkAppId: 1400000000, secretKey: 'from-the-console' };
+ * ```
+ */
+export type TrtcSecret = v.InferOutput<typeof TrtcSecretSchema>;
+
+/**
+ * The COS signing secret (one JSON secret in AWS Secrets Manager, readable only by the COS signing
+ * function). Unknown extra fields are ignored.
+ *
+ * - `appId`: the Tencent Cloud APPID, 1 to 20 decimal digits, as a string (it is an identifier, not a
+ *   quantity, and JSON numbers lose digits past 2^53).
+ * - `secretId`, `secretKey`: the API key pair that signs COS requests.
+ * - `bucket`: the full bucket name `<name>-<appId>`, as COS writes it.
+ * - `region`: the COS region, such as `ap-guangzhou`.
+ *
+ * @example
+ * ```ts
+ * const secret = parseSecret(CosSecretSchema, secretString, 'cos');
+ * cosAuthorization({ secretId: secret.secretId, secretKey: secret.secretKey, method, pathname, startTime, endTime });
+ * ```
+ */
+export const CosSecretSchema = v.pipe(
+  v.object({
+    appId: v.pipe(v.string(), v.regex(/^[0-9]{1,20}$/), v.description('a string of 1 to 20 decimal digits')),
+    secretId: v.pipe(v.string(), v.nonEmpty(), v.description('a non-empty string')),
+    secretKey: v.pipe(v.string(), v.nonEmpty(), v.description('a non-empty string')),
+    bucket: v.pipe(
+      v.string(),
+      v.regex(/^[a-z0-9-]+-[0-9]{1,20}$/),
+      v.description(
+        'the full bucket name "<name>-<appId>" (name of lowercase letters, digits and hyphens, ending with "-" and the appId)',
+      ),
+    ),
+    region: v.pipe(
+      v.string(),
+      v.regex(/^[a-z0-9-]+$/),
+      v.description('a COS region such as "ap-guangzhou" (lowercase letters, digits and hyphens)'),
+    ),
+  }),
+  v.description('a JSON object'),
+  // Reported on `bucket`, whose description already says it must end with the appId.
+  v.forward(
+    v.partialCheck([['appId'], ['bucket']], (secret) => secret.bucket.endsWith(`-${secret.appId}`)),
+    ['bucket'],
+  ),
+);
+
+/**
+ * The COS signing secret after validation.
+ *
+ * @example
+ * ```ts
+ * const secret: CosSecret = {
+ *   appId: '1250000000',
+ *   secretId: 'AKID-from-the-console',
+ *   secretKey: 'from-the-console',
+ *   bucket: 'uploads-1250000000',
+ *   region: 'ap-guangzhou',
+ * };
+ * ```
+ */
+export type CosSecret = v.InferOutput<typeof CosSecretSchema>;

@@ -1,0 +1,207 @@
+import { describe, expect, it } from 'vitest';
+import { SecretInvalidError } from '../../lib/secrets/errors.js';
+import { parseSecret } from '../../lib/secrets/parseSecret.js';
+import { CosSecretSchema, TrtcSecretSchema } from '../../lib/secrets/secretSchemas.js';
+
+// Distinctive fake values: if any of them shows up in an error message, the message leaks the secret.
+const FAKE_SECRET_KEY = 'FAKE-secretKey-7f3a9c1e-never-log-me';
+const FAKE_SECRET_ID = 'AKIDFAKEsecretId-4b2d8e6f-never-log-me';
+const FAKE_PEM = [
+  '-----BEGIN PRIVATE KEY-----',
+  'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgFAKEFAKEFAKEFAKE',
+  'FAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEhRANCAAT4FAKE',
+  '-----END PRIVATE KEY-----',
+  '',
+].join('\n');
+
+const validTrtc = { sdkAppId: 1400000000, secretKey: FAKE_SECRET_KEY };
+const validCos = {
+  appId: '1250000000',
+  secretId: FAKE_SECRET_ID,
+  secretKey: FAKE_SECRET_KEY,
+  bucket: 'uploads-1250000000',
+  region: 'ap-guangzhou',
+};
+
+function rejection(parse: () => unknown): SecretInvalidError {
+  try {
+    parse();
+  } catch (error) {
+    expect(error).toBeInstanceOf(SecretInvalidError);
+    return error as SecretInvalidError;
+  }
+  throw new Error('expected a SecretInvalidError, but the secret was accepted');
+}
+
+function expectNoLeak(error: Error, ...values: readonly string[]): void {
+  for (const value of [FAKE_SECRET_KEY, FAKE_SECRET_ID, 'FAKEFAKE', ...values]) {
+    expect(error.message).not.toContain(value);
+    expect(JSON.stringify(error)).not.toContain(value);
+    expect(String(error.stack)).not.toContain(value);
+  }
+}
+
+describe('TrtcSecretSchema', () => {
+  const parseTrtc = (secret: unknown) => parseSecret(TrtcSecretSchema, JSON.stringify(secret), 'trtc');
+
+  it('accepts a secret without the legacy key', () => {
+    expect(parseTrtc(validTrtc)).toEqual(validTrtc);
+  });
+
+  it('accepts a secret with a PEM private key for legacy v1 tickets', () => {
+    expect(parseTrtc({ ...validTrtc, privateKeyPem: FAKE_PEM })).toEqual({
+      ...validTrtc,
+      privateKeyPem: FAKE_PEM,
+    });
+  });
+
+  it('accepts the SEC1 "EC PRIVATE KEY" form with CRLF line ends', () => {
+    const sec1 = FAKE_PEM.replaceAll('PRIVATE KEY', 'EC PRIVATE KEY').replaceAll('\n', '\r\n');
+    expect(parseTrtc({ ...validTrtc, privateKeyPem: sec1 }).privateKeyPem).toBe(sec1);
+  });
+
+  it('ignores unknown extra fields and leaves them out of the result', () => {
+    expect(parseTrtc({ ...validTrtc, comment: 'rotated by ops', expire: 3 })).toEqual(validTrtc);
+  });
+
+  it('accepts the bounds of sdkAppId', () => {
+    expect(parseTrtc({ ...validTrtc, sdkAppId: 1 }).sdkAppId).toBe(1);
+    expect(parseTrtc({ ...validTrtc, sdkAppId: 4294967295 }).sdkAppId).toBe(4294967295);
+  });
+
+  it.each([
+    ['zero', 0],
+    ['above uint32', 4294967296],
+    ['a fraction', 1400098765.5],
+    ['negative', -1400098765],
+    ['a numeric string', '1400098765'],
+    ['null', null],
+  ])('rejects sdkAppId that is %s, naming the field and not the value', (_label, sdkAppId) => {
+    const error = rejection(() => parseTrtc({ ...validTrtc, sdkAppId }));
+    expect(error.message).toBe('secret "trtc": field "sdkAppId" must be an integer between 1 and 4294967295');
+    expect(error.fields).toEqual(['sdkAppId']);
+    expect(error.secretName).toBe('trtc');
+    expectNoLeak(error, '1400098765', '4294967296');
+  });
+
+  it('rejects a missing sdkAppId', () => {
+    const error = rejection(() => parseTrtc({ secretKey: FAKE_SECRET_KEY }));
+    expect(error.message).toBe(
+      'secret "trtc": field "sdkAppId" is required and must be an integer between 1 and 4294967295',
+    );
+    expectNoLeak(error);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['a number', 123456789],
+    ['an object', { nested: FAKE_SECRET_KEY }],
+  ])('rejects secretKey that is %s', (_label, secretKey) => {
+    const error = rejection(() => parseTrtc({ ...validTrtc, secretKey }));
+    expect(error.message).toBe('secret "trtc": field "secretKey" must be a non-empty string');
+    expect(error.fields).toEqual(['secretKey']);
+    expectNoLeak(error, '123456789');
+  });
+
+  it('rejects a missing secretKey', () => {
+    const error = rejection(() => parseTrtc({ sdkAppId: 1400000000 }));
+    expect(error.message).toBe('secret "trtc": field "secretKey" is required and must be a non-empty string');
+  });
+
+  it.each([
+    ['not PEM', `not-a-pem-${FAKE_SECRET_KEY}`],
+    ['a public key', FAKE_PEM.replaceAll('PRIVATE KEY', 'PUBLIC KEY')],
+    ['null', null],
+    ['empty', ''],
+  ])('rejects privateKeyPem that is %s', (_label, privateKeyPem) => {
+    const error = rejection(() => parseTrtc({ ...validTrtc, privateKeyPem }));
+    expect(error.message).toMatch(/^secret "trtc": field "privateKeyPem" must be a PEM private key/);
+    expect(error.fields).toEqual(['privateKeyPem']);
+    expectNoLeak(error);
+  });
+
+  it('lists every offending field in one message', () => {
+    const error = rejection(() => parseTrtc({ sdkAppId: 'x', secretKey: '' }));
+    expect(error.fields).toEqual(['sdkAppId', 'secretKey']);
+    expect(error.message).toBe(
+      'secret "trtc": field "sdkAppId" must be an integer between 1 and 4294967295; ' +
+        'field "secretKey" must be a non-empty string',
+    );
+  });
+
+  it.each([
+    ['a string', FAKE_SECRET_KEY],
+    ['a number', 1400000000],
+    ['null', null],
+  ])('rejects a document that is %s', (_label, document) => {
+    const error = rejection(() => parseTrtc(document));
+    expect(error.message).toBe('secret "trtc" must be a JSON object');
+    expect(error.fields).toEqual([]);
+    expectNoLeak(error);
+  });
+});
+
+describe('CosSecretSchema', () => {
+  const parseCos = (secret: unknown) => parseSecret(CosSecretSchema, JSON.stringify(secret), 'cos');
+
+  it('accepts a complete secret and ignores extra fields', () => {
+    expect(parseCos({ ...validCos, note: 'x' })).toEqual(validCos);
+  });
+
+  it('accepts a 20-digit appId', () => {
+    const appId = '12345678901234567890';
+    expect(parseCos({ ...validCos, appId, bucket: `b-${appId}` }).appId).toBe(appId);
+  });
+
+  it.each([
+    ['a number', 1250000000],
+    ['21 digits', '123456789012345678901'],
+    ['empty', ''],
+    ['not digits', '12500abc00'],
+    ['full-width digits', '１２５０'],
+  ])('rejects appId that is %s', (_label, appId) => {
+    const error = rejection(() => parseCos({ ...validCos, appId }));
+    expect(error.message).toBe('secret "cos": field "appId" must be a string of 1 to 20 decimal digits');
+    expect(error.fields).toEqual(['appId']);
+    expectNoLeak(error, '12500abc00', '123456789012345678901');
+  });
+
+  it.each(['secretId', 'secretKey'] as const)('rejects an empty or missing %s', (field) => {
+    const empty = rejection(() => parseCos({ ...validCos, [field]: '' }));
+    expect(empty.message).toBe(`secret "cos": field "${field}" must be a non-empty string`);
+    expectNoLeak(empty);
+    const { [field]: _dropped, ...rest } = validCos;
+    const missing = rejection(() => parseCos(rest));
+    expect(missing.message).toBe(`secret "cos": field "${field}" is required and must be a non-empty string`);
+    expectNoLeak(missing);
+  });
+
+  it.each([
+    ['uppercase', 'Uploads-1250000000'],
+    ['without the appId', 'uploads'],
+    ['with another appId', 'uploads-1250099999'],
+    ['with an empty name', '-1250000000'],
+    ['with a dot', 'up.loads-1250000000'],
+    ['a number', 1250000000],
+  ])('rejects bucket %s', (_label, bucket) => {
+    const error = rejection(() => parseCos({ ...validCos, bucket }));
+    expect(error.message).toMatch(
+      /^secret "cos": field "bucket" must be the full bucket name "<name>-<appId>"/,
+    );
+    expect(error.fields).toEqual(['bucket']);
+    expectNoLeak(error, 'Uploads', 'up.loads', '1250099999');
+  });
+
+  it.each([
+    ['uppercase', 'AP-Guangzhou'],
+    ['with an underscore', 'ap_guangzhou'],
+    ['empty', ''],
+  ])('rejects region %s', (_label, region) => {
+    const error = rejection(() => parseCos({ ...validCos, region }));
+    expect(error.message).toMatch(
+      /^secret "cos": field "region" must be a COS region such as "ap-guangzhou"/,
+    );
+    expect(error.fields).toEqual(['region']);
+    expectNoLeak(error, 'AP-Guangzhou', 'ap_guangzhou');
+  });
+});
