@@ -1,0 +1,18 @@
+/**
+ * The authenticated caller of a request, as established by the session verifier (the gateway
+ * authorizer or the in-process middleware). Every issued token is bound to `userId`.
+ *
+ * @example
+ * ```ts
+ * const principal: Principal = { userId: 'alice_01', role: 'anchor' };
+ * ```
+ */
+export interface Principal {
+  /** A Tencent user id: 1..32 bytes of `[A-Za-z0-9_-]`, taken from the session token, never altered. */
+  readonly userId: string;
+  /** The room role claim of the session, when the token carries one. */
+  readonly role?: string;
+}
+
+/** Tencent's user id rule (IM/TRTC): at most 32 bytes of letters, digits, underscore and hyphen. */
+export const TENCENT_USER_ID = /^[A-Za-z0-9_-]{1,32}$/;
