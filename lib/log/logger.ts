@@ -1,0 +1,83 @@
+// Structured JSON logs, one line per event. A logger never receives secrets, session tokens or issued
+// tokens by design (callers log codes, ids and sizes, not values); as a second line of defence the
+// writer masks any field whose name says it holds one, and any string that looks like a bearer token,
+// a userSig or a COS signature.
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFields = Readonly<Record<string, unknown>>;
+
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+  /** A logger that adds `fields` to every line (for example the request id). */
+  child(fields: LogFields): Logger;
+}
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+const SENSITIVE_NAME =
+  /secret|password|token|authorization|signature|usersig|privatemapkey|privatekey|credential|cookie/i;
+const SENSITIVE_VALUE = [
+  /\bBearer\s+\S+/gi, // session tokens
+  /\beyJ[\w-]+\.[\w-]+\.[\w-]*/g, // any JWT
+  /\beJ[\w*-]{40,}/g, // Tencent tickets (zlib 78 9c in Tencent base64)
+  /q-signature=[0-9a-f]+/gi, // COS signatures
+];
+const MASK = '[redacted]';
+
+function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') {
+    return SENSITIVE_VALUE.reduce((text, pattern) => text.replace(pattern, MASK), value);
+  }
+  if (value instanceof Error) {
+    return {
+      name: value.name,
+      message: redact(value.message, depth + 1),
+      ...('code' in value ? { code: value.code } : {}),
+    };
+  }
+  if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      key,
+      SENSITIVE_NAME.test(key) ? MASK : redact(item, depth + 1),
+    ]),
+  );
+}
+
+/**
+ * Creates a JSON-lines logger.
+ *
+ * @example
+ * ```ts
+ * const log = createLogger({ level: 'info' }).child({ requestId });
+ * log.warn('secret fetch failed', { attempt: 2, code: 'ThrottlingException' });
+ * ```
+ */
+export function createLogger(options: {
+  level: LogLevel;
+  base?: LogFields;
+  write?: (line: string) => void;
+  now?: () => number;
+}): Logger {
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const now = options.now ?? Date.now;
+  const threshold = RANK[options.level];
+  const base = options.base ?? {};
+
+  const emit = (level: LogLevel, message: string, fields?: LogFields) => {
+    if (RANK[level] < threshold) return;
+    const record = { level, time: new Date(now()).toISOString(), message, ...base, ...fields };
+    write(JSON.stringify(redact(record)));
+  };
+  return {
+    debug: (message, fields) => emit('debug', message, fields),
+    info: (message, fields) => emit('info', message, fields),
+    warn: (message, fields) => emit('warn', message, fields),
+    error: (message, fields) => emit('error', message, fields),
+    child: (fields) => createLogger({ ...options, base: { ...base, ...fields } }),
+  };
+}
