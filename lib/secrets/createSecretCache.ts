@@ -1,4 +1,4 @@
-import { SecretInvalidError, SecretsUnavailableError } from './errors.js';
+import { SecretInvalidError, SecretsUnavailableError } from './errors';
 
 /**
  * One read of a secret from its store. `versionId` and `nextRotationDate` are optional metadata: the

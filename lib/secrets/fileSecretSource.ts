@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { FetchSecret } from './createSecretCache.js';
-import { SecretInvalidError } from './errors.js';
+import type { FetchSecret } from './createSecretCache';
+import { SecretInvalidError } from './errors';
 
 /**
  * Options of {@link fileSecretSource}.

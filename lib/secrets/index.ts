@@ -1,4 +1,10 @@
 // The public surface of lib/secrets: where signing keys come from and how they are cached.
+
+export {
+  type ConfiguredSecretDeps,
+  createConfiguredSecret,
+  type SecretConcern,
+} from './createConfiguredSecret';
 export {
   createSecretCache,
   type FetchSecret,
@@ -6,18 +12,18 @@ export {
   type SecretCacheOptions,
   type SecretFetchResult,
   type SecretRetryPolicy,
-} from './createSecretCache.js';
+} from './createSecretCache';
 export {
   createSecretsManagerClient,
   type SecretsManagerClientOptions,
-} from './createSecretsManagerClient.js';
+} from './createSecretsManagerClient';
 export {
   SecretInvalidError,
   SecretsError,
   type SecretsErrorCode,
   SecretsUnavailableError,
-} from './errors.js';
-export { type FileSecretSourceOptions, fileSecretSource } from './fileSecretSource.js';
-export { parseSecret, type SecretSchema } from './parseSecret.js';
-export { type CosSecret, CosSecretSchema, type TrtcSecret, TrtcSecretSchema } from './secretSchemas.js';
-export { type SecretsManagerSourceOptions, secretsManagerSource } from './secretsManagerSource.js';
+} from './errors';
+export { type FileSecretSourceOptions, fileSecretSource } from './fileSecretSource';
+export { parseSecret, type SecretSchema } from './parseSecret';
+export { type CosSecret, CosSecretSchema, type TrtcSecret, TrtcSecretSchema } from './secretSchemas';
+export { type SecretsManagerSourceOptions, secretsManagerSource } from './secretsManagerSource';

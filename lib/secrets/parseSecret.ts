@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { SecretInvalidError } from './errors.js';
+import { SecretInvalidError } from './errors';
 
 /**
  * What {@link parseSecret} accepts: a valibot schema for one JSON secret, usually an object schema whose

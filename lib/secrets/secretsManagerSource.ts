@@ -4,8 +4,8 @@ import {
   GetSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { FetchSecret, SecretFetchResult } from './createSecretCache.js';
-import { SecretInvalidError } from './errors.js';
+import type { FetchSecret, SecretFetchResult } from './createSecretCache';
+import { SecretInvalidError } from './errors';
 
 /**
  * Options of {@link secretsManagerSource}.

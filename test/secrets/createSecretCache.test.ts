@@ -4,10 +4,10 @@ import {
   type FetchSecret,
   type SecretCacheOptions,
   type SecretFetchResult,
-} from '../../lib/secrets/createSecretCache.js';
-import { SecretInvalidError, SecretsUnavailableError } from '../../lib/secrets/errors.js';
-import { parseSecret } from '../../lib/secrets/parseSecret.js';
-import { type TrtcSecret, TrtcSecretSchema } from '../../lib/secrets/secretSchemas.js';
+} from '../../lib/secrets/createSecretCache';
+import { SecretInvalidError, SecretsUnavailableError } from '../../lib/secrets/errors';
+import { parseSecret } from '../../lib/secrets/parseSecret';
+import { type TrtcSecret, TrtcSecretSchema } from '../../lib/secrets/secretSchemas';
 
 const FAKE_SECRET_KEY = 'FAKE-secretKey-5e1f0a3b-never-log-me';
 const START = Date.UTC(2025, 0, 1);

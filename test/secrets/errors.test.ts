@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SecretInvalidError, SecretsError, SecretsUnavailableError } from '../../lib/secrets/errors.js';
+import { SecretInvalidError, SecretsError, SecretsUnavailableError } from '../../lib/secrets/errors';
 
 describe('SecretInvalidError', () => {
   it('carries its code, the secret name and the offending fields', () => {

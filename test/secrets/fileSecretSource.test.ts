@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecretInvalidError } from '../../lib/secrets/errors.js';
-import { fileSecretSource } from '../../lib/secrets/fileSecretSource.js';
+import { SecretInvalidError } from '../../lib/secrets/errors';
+import { fileSecretSource } from '../../lib/secrets/fileSecretSource';
 
 const FAKE_SECRET_KEY = 'FAKE-secretKey-file-never-log-me';
 let directory: string;

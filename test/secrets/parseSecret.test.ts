@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { SecretInvalidError } from '../../lib/secrets/errors.js';
-import { parseSecret } from '../../lib/secrets/parseSecret.js';
-import { CosSecretSchema, TrtcSecretSchema } from '../../lib/secrets/secretSchemas.js';
+import { SecretInvalidError } from '../../lib/secrets/errors';
+import { parseSecret } from '../../lib/secrets/parseSecret';
+import { CosSecretSchema, TrtcSecretSchema } from '../../lib/secrets/secretSchemas';
 
 const FAKE_SECRET_KEY = 'FAKE-secretKey-0c9e2b7d-never-log-me';
 

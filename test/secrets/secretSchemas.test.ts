@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SecretInvalidError } from '../../lib/secrets/errors.js';
-import { parseSecret } from '../../lib/secrets/parseSecret.js';
-import { CosSecretSchema, TrtcSecretSchema } from '../../lib/secrets/secretSchemas.js';
+import { SecretInvalidError } from '../../lib/secrets/errors';
+import { parseSecret } from '../../lib/secrets/parseSecret';
+import { CosSecretSchema, TrtcSecretSchema } from '../../lib/secrets/secretSchemas';
 
 // Distinctive fake values: if any of them shows up in an error message, the message leaks the secret.
 const FAKE_SECRET_KEY = 'FAKE-secretKey-7f3a9c1e-never-log-me';

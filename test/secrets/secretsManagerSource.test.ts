@@ -6,9 +6,9 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSecretsManagerClient } from '../../lib/secrets/createSecretsManagerClient.js';
-import { SecretInvalidError } from '../../lib/secrets/errors.js';
-import { secretsManagerSource } from '../../lib/secrets/secretsManagerSource.js';
+import { createSecretsManagerClient } from '../../lib/secrets/createSecretsManagerClient';
+import { SecretInvalidError } from '../../lib/secrets/errors';
+import { secretsManagerSource } from '../../lib/secrets/secretsManagerSource';
 
 const SECRET_ID = 'test/token-issuer/trtc';
 const SECRET_STRING = JSON.stringify({ sdkAppId: 1400000000, secretKey: 'FAKE-secretKey-never-log-me' });

@@ -13,13 +13,13 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSecretCache } from '../../lib/secrets/createSecretCache.js';
-import { createSecretsManagerClient } from '../../lib/secrets/createSecretsManagerClient.js';
-import { SecretInvalidError, SecretsUnavailableError } from '../../lib/secrets/errors.js';
-import { parseSecret } from '../../lib/secrets/parseSecret.js';
-import { type TrtcSecret, TrtcSecretSchema } from '../../lib/secrets/secretSchemas.js';
-import { secretsManagerSource } from '../../lib/secrets/secretsManagerSource.js';
-import { type FakeSecretsManager, startFakeSecretsManager } from './fakeSecretsManager.js';
+import { createSecretCache } from '../../lib/secrets/createSecretCache';
+import { createSecretsManagerClient } from '../../lib/secrets/createSecretsManagerClient';
+import { SecretInvalidError, SecretsUnavailableError } from '../../lib/secrets/errors';
+import { parseSecret } from '../../lib/secrets/parseSecret';
+import { type TrtcSecret, TrtcSecretSchema } from '../../lib/secrets/secretSchemas';
+import { secretsManagerSource } from '../../lib/secrets/secretsManagerSource';
+import { type FakeSecretsManager, startFakeSecretsManager } from './fakeSecretsManager';
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 const FAKE_NOW = Date.UTC(2025, 0, 1, 12, 0, 0, 250);

@@ -8,7 +8,7 @@
 // through the admin API under /__admin/ (see startFakeSecretsManager).
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { startFakeSecretsManager } from './fakeSecretsManager.js';
+import { startFakeSecretsManager } from './fakeSecretsManager';
 
 const { values, positionals } = parseArgs({
   options: { port: { type: 'string' } },

@@ -1,0 +1,75 @@
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type Config, ConfigError } from '../config';
+import { createSecretCache, type SecretCache } from './createSecretCache';
+import { createSecretsManagerClient } from './createSecretsManagerClient';
+import { fileSecretSource } from './fileSecretSource';
+import { parseSecret, type SecretSchema } from './parseSecret';
+import { secretsManagerSource } from './secretsManagerSource';
+
+/** The secrets a function may read: one per concern, so each function's IAM role names only its own. */
+export type SecretConcern = 'trtc' | 'cos';
+
+export interface ConfiguredSecretDeps {
+  /** Injected in tests; by default one client per container, built on first use. */
+  readonly client?: SecretsManagerClient;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Wires the secret of one concern from the configuration: AWS Secrets Manager (deployed stages and
+ * tests, through `AWS_ENDPOINT_URL_SECRETS_MANAGER` when set) or a local JSON file (the `local` stage),
+ * cached per container with the configured TTL, rotation date, timeouts and retries.
+ *
+ * @throws ConfigError at cold start when the AWS source is selected without a secret id.
+ *
+ * @example
+ * ```ts
+ * const trtcSecret = createConfiguredSecret(config, 'trtc', TrtcSecretSchema);
+ * trtcSecret.prefetch(); // cold start; a failure here is retried by the first request
+ * const { sdkAppId, secretKey } = await trtcSecret.get();
+ * ```
+ */
+export function createConfiguredSecret<S extends SecretSchema>(
+  config: Config,
+  concern: SecretConcern,
+  schema: S,
+  deps: ConfiguredSecretDeps = {},
+): SecretCache<ReturnType<typeof parseSecret<S>>> {
+  const settings = config.secrets;
+  const location = settings[concern];
+  let fetchSecret: Parameters<typeof createSecretCache>[0]['fetchSecret'];
+  if (settings.source === 'file') {
+    fetchSecret = fileSecretSource({ path: location.file });
+  } else {
+    if (location.secretId === undefined) {
+      throw new ConfigError(
+        `invalid configuration: ${concern.toUpperCase()}_SECRET_ID must be set for SECRETS_SOURCE=aws`,
+      );
+    }
+    const client =
+      deps.client ??
+      createSecretsManagerClient({
+        requestTimeoutMs: settings.timeoutMs,
+        connectionTimeoutMs: settings.timeoutMs,
+      });
+    fetchSecret = secretsManagerSource({
+      client,
+      secretId: location.secretId,
+      fetchRotationDate: settings.fetchRotationDate,
+    });
+  }
+  return createSecretCache({
+    fetchSecret,
+    parse: (text) => parseSecret(schema, text, concern),
+    ttlMs: settings.ttlSeconds * 1000,
+    now: deps.now ?? Date.now,
+    sleep: deps.sleep ?? sleep,
+    random: Math.random,
+    retry: { attempts: settings.retryAttempts, baseDelayMs: 50, maxDelayMs: 400 },
+    retryAfterSeconds: settings.retryAfterSeconds,
+    secretName: concern,
+  });
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEV_DEFAULTS, loadConfig } from '../lib/config';
+
+const deployed = {
+  STAGE: 'prod',
+  SESSION_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json',
+  SESSION_ISSUER: 'https://idp.example.com/',
+  SESSION_AUDIENCE: 'my-app',
+  TRTC_SECRET_ID: 'tencent-token-issuer/prod/trtc',
+};
+
+function configError(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('runs the local stage on the committed development defaults', () => {
+    const config = loadConfig({});
+    expect(config.isLocal).toBe(true);
+    expect(config.secrets.source).toBe('file');
+    expect(config.session.hs256Secret).toBe(DEV_DEFAULTS.sessionHs256Secret);
+    expect(config.session.algorithms).toEqual(['HS256']);
+    expect(config.expiry.userSig).toEqual({ defaultSeconds: 7200, maxSeconds: 86400 });
+    expect(config.corsAllowedOrigins).toEqual([]);
+    expect(config.rooms.roles.audience).toEqual([
+      'createRoom',
+      'enterRoom',
+      'receiveAudio',
+      'receiveVideo',
+      'receiveSubStream',
+    ]);
+    expect(Object.isFrozen(config.session)).toBe(true);
+  });
+
+  it('configures a deployed stage from its variables', () => {
+    const config = loadConfig({ ...deployed, CORS_ALLOWED_ORIGINS: 'https://a.example, https://b.example' });
+    expect(config.secrets.source).toBe('aws');
+    expect(config.session).toMatchObject({
+      jwksUrl: deployed.SESSION_JWKS_URL,
+      algorithms: ['RS256', 'ES256'],
+    });
+    expect(config.session.hs256Secret).toBeUndefined();
+    expect(config.corsAllowedOrigins).toEqual(['https://a.example', 'https://b.example']);
+  });
+
+  it('treats empty variables as unset (serverless passes unset ones as empty strings)', () => {
+    expect(loadConfig({ USERSIG_MAX_EXPIRE: '', LOG_LEVEL: '' }).expiry.userSig.maxSeconds).toBe(86400);
+  });
+
+  it('refuses the development defaults on a deployed stage', () => {
+    const message = configError({ STAGE: 'prod', SECRETS_SOURCE: 'file' });
+    expect(message).toContain('SECRETS_SOURCE=file is only allowed on the local stage');
+    expect(message).toContain('SESSION_JWKS_URL or SESSION_HS256_SECRET must be set');
+    expect(message).toContain('SESSION_ISSUER must be set');
+    expect(
+      configError({
+        ...deployed,
+        SESSION_JWKS_URL: '',
+        SESSION_HS256_SECRET: DEV_DEFAULTS.sessionHs256Secret,
+      }),
+    ).toContain('must be set outside the local stage');
+  });
+
+  it('names a bad variable without printing its value', () => {
+    const secret = 'short-secret-value';
+    const message = configError({ SESSION_HS256_SECRET: secret, USERSIG_MAX_EXPIRE: 'forever' });
+    expect(message).toContain('SESSION_HS256_SECRET must be at least 32 characters');
+    expect(message).toContain('USERSIG_MAX_EXPIRE must be a whole number');
+    expect(message).not.toContain(secret);
+    expect(message).not.toContain('forever');
+  });
+
+  it.each([
+    [{ SESSION_ALGORITHMS: 'none' }, 'SESSION_ALGORITHMS must list JWS algorithms'],
+    [{ ...deployed, SESSION_ALGORITHMS: 'RS256,HS256' }, 'with a JWKS must not include HS*'],
+    [{ SESSION_ALGORITHMS: 'RS256' }, 'with an HS256 secret must be HS* only'],
+    [{ SESSION_JWKS_URL: 'http://idp.example.com/jwks' }, 'SESSION_JWKS_URL must be an https URL'],
+    [{ SESSION_JWKS_URL: 'https://x.example/jwks', SESSION_HS256_SECRET: 'x'.repeat(40) }, 'set only one of'],
+    [{ USERSIG_DEFAULT_EXPIRE: '90000' }, 'USERSIG_DEFAULT_EXPIRE must not exceed USERSIG_MAX_EXPIRE'],
+    [{ COS_KEY_PREFIX: 'uploads/' }, 'COS_KEY_PREFIX must contain {userId}'],
+    [{ COS_KEY_PREFIX: '/users/{userId}/' }, 'COS_KEY_PREFIX must end with / and not start with /'],
+    [{ COS_ALLOWED_METHODS: 'GET,PATCH' }, 'COS_ALLOWED_METHODS must list only'],
+    [{ ROOM_ROLES: '{"host":["flyAway"]}' }, 'ROOM_ROLES must be a JSON object'],
+    [{ ROOM_ROLES: 'not json' }, 'ROOM_ROLES must be a JSON object'],
+    [{ ROOM_DEFAULT_ROLE: 'janitor' }, 'ROOM_DEFAULT_ROLE must name a role'],
+    [{ STAGE: 'Prod!' }, 'STAGE must be a lower-case stage name'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be debug, info, warn or error'],
+    [{ MAX_BODY_BYTES: '10' }, 'MAX_BODY_BYTES must be a whole number between 64 and 65536'],
+  ])('rejects %o', (env, expected) => {
+    expect(configError(env as Record<string, string>)).toContain(expected);
+  });
+
+  it('accepts a custom role table and loopback JWKS URLs for tests', () => {
+    const config = loadConfig({
+      ROOM_ROLES: '{"host":["createRoom","enterRoom","sendAudio"],"guest":["enterRoom"]}',
+      ROOM_DEFAULT_ROLE: 'guest',
+      SESSION_JWKS_URL: 'http://127.0.0.1:4000/jwks',
+    });
+    expect(config.rooms.roles.host).toEqual(['createRoom', 'enterRoom', 'sendAudio']);
+    expect(config.session.jwksUrl).toBe('http://127.0.0.1:4000/jwks');
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../lib/log/logger';
+
+function capture(level: 'debug' | 'info' | 'warn' | 'error' = 'debug') {
+  const lines: string[] = [];
+  const logger = createLogger({ level, write: (line) => lines.push(line), now: () => 0 });
+  return { logger, lines, records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+describe('createLogger', () => {
+  it('writes one JSON object per line with level, time, message and fields', () => {
+    const { logger, records } = capture();
+    logger.child({ requestId: 'r-1' }).info('token issued', { userId: 'alice' });
+    expect(records()).toEqual([
+      {
+        level: 'info',
+        time: '1970-01-01T00:00:00.000Z',
+        message: 'token issued',
+        requestId: 'r-1',
+        userId: 'alice',
+      },
+    ]);
+  });
+
+  it('drops lines below its level', () => {
+    const { logger, lines } = capture('warn');
+    logger.debug('a');
+    logger.info('b');
+    logger.warn('c');
+    logger.error('d');
+    expect(lines).toHaveLength(2);
+  });
+
+  it('masks fields named like secrets and values shaped like tokens', () => {
+    const { logger, lines } = capture();
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
+    const userSig = `eJ${'x'.repeat(60)}`;
+    logger.error('oops', {
+      secretKey: 'hunter2-secret',
+      nested: { authorization: `Bearer ${jwt}`, note: `got ${jwt} and ${userSig}` },
+      detail: 'q-sign-algorithm=sha1&q-signature=0123abcd',
+      error: new Error(`bad header Bearer ${jwt}`),
+    });
+    const line = lines.join('\n');
+    for (const leaked of ['hunter2-secret', jwt, userSig, '0123abcd']) expect(line).not.toContain(leaked);
+    expect(line).toContain('[redacted]');
+  });
+});
