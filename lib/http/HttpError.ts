@@ -1,5 +1,9 @@
 /** Errors about the HTTP request itself, before any policy applies. */
-export type HttpErrorCode = 'INVALID_JSON' | 'INVALID_REQUEST' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE';
+export type HttpErrorCode =
+  | 'INVALID_JSON'
+  | 'INVALID_REQUEST'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE';
 
 const STATUS: Record<HttpErrorCode, number> = {
   INVALID_JSON: 400,

@@ -1,0 +1,76 @@
+import middy from '@middy/core';
+import httpCors from '@middy/http-cors';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Config } from '../config';
+import type { Logger } from '../log/logger';
+import { principalOf, requirePrincipal, type SessionVerifier } from '../session';
+import type { Principal } from '../session/Principal';
+import { toErrorResponse } from './errorResponse';
+import { type JsonBodyEvent, parseJsonBody } from './parseJsonBody';
+import { responseHeaders } from './responseHeaders';
+
+/** What a token route's core receives: never the raw event, always an authenticated principal. */
+export interface TokenRouteInput {
+  readonly body: Record<string, unknown>;
+  readonly principal: Principal;
+  /** Unix seconds, read once per request so every time field of the token agrees. */
+  readonly now: number;
+  readonly log: Logger;
+}
+
+export interface TokenHandlerOptions {
+  /** Route name for logs, e.g. `usersig`. */
+  readonly route: string;
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly issue: (input: TokenRouteInput) => Promise<object> | object;
+  /** Verifies the Authorization header in-process when no gateway authorizer context is present. */
+  readonly verifier?: SessionVerifier;
+  readonly clock?: () => number;
+}
+
+type TokenContext = Context & { log?: Logger };
+
+/**
+ * The one composition every token function uses, so that none can skip a step: CORS and no-store
+ * headers on every response, errors mapped in one place, the principal required before the body is
+ * even read, then the JSON body, then the route's core.
+ *
+ * @example
+ * ```ts
+ * export const handler = createTokenHandler({ route: 'usersig', config, logger, issue: async (input) => ({}) });
+ * ```
+ */
+export function createTokenHandler(options: TokenHandlerOptions) {
+  const { config, logger } = options;
+  const clock = options.clock ?? Date.now;
+  return (
+    middy<JsonBodyEvent, APIGatewayProxyStructuredResultV2, Error, TokenContext>()
+      // Deny by default: without configured origins no CORS header is ever sent.
+      .use(httpCors({ origins: [...config.corsAllowedOrigins], methods: 'POST', vary: 'Origin' }))
+      .use(responseHeaders())
+      .use({
+        before: (request) => {
+          const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
+          request.context.log = logger.child({ route: options.route, requestId });
+        },
+        onError: (request) => {
+          request.response = toErrorResponse(request.error, request.context.log ?? logger);
+        },
+      })
+      .use(requirePrincipal(options.verifier ? { verifier: options.verifier } : {}))
+      .use(parseJsonBody({ maxBytes: config.maxBodyBytes }))
+      .handler(async (event, context) => {
+        const principal = principalOf(context);
+        const log = context.log ?? logger;
+        const result = await options.issue({
+          body: event.jsonBody ?? {},
+          principal,
+          now: Math.floor(clock() / 1000),
+          log,
+        });
+        log.info('token issued', { userId: principal.userId });
+        return { statusCode: 200, body: JSON.stringify(result) };
+      })
+  );
+}

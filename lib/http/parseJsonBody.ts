@@ -1,0 +1,51 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { HttpError } from './HttpError';
+import { headerValue } from './headerValue';
+
+/** The parsed body, set by {@link parseJsonBody} on the event. */
+export type JsonBodyEvent = APIGatewayProxyEventV2 & { jsonBody?: Record<string, unknown> };
+
+const JSON_MEDIA_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
+
+/**
+ * Parses a JSON object body: 415 unless the content type is `application/json` (UTF-8), 413 above
+ * `maxBytes` (measured on the decoded bytes, before parsing), 400 for invalid JSON or a non-object.
+ * An absent or empty body is `{}`, so `POST /v1/usersig` needs no body at all.
+ *
+ * @example
+ * ```ts
+ * middy().use(parseJsonBody({ maxBytes: 4096 })).handler(async (event) => event.jsonBody);
+ * ```
+ */
+export function parseJsonBody(options: { maxBytes: number }): MiddlewareObj<JsonBodyEvent> {
+  return {
+    before: (request) => {
+      const event = request.event;
+      const raw = event.body ?? '';
+      const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+      if (bytes.length > options.maxBytes) {
+        throw new HttpError('PAYLOAD_TOO_LARGE', `the body must be at most ${options.maxBytes} bytes`);
+      }
+      if (bytes.length === 0) {
+        event.jsonBody = {};
+        return;
+      }
+      const contentType = headerValue(event.headers, 'content-type') ?? '';
+      if (!JSON_MEDIA_TYPE.test(contentType.trim())) {
+        throw new HttpError('UNSUPPORTED_MEDIA_TYPE', 'send the body as Content-Type: application/json');
+      }
+      const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text.decode(bytes));
+      } catch {
+        throw new HttpError('INVALID_JSON', 'the body is not valid UTF-8 JSON');
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new HttpError('INVALID_REQUEST', 'the body must be a JSON object');
+      }
+      event.jsonBody = parsed as Record<string, unknown>;
+    },
+  };
+}
