@@ -1,0 +1,35 @@
+import type { Principal } from './Principal';
+import { SessionError, type SessionErrorReason } from './SessionError';
+
+/**
+ * What the gateway authorizer hands to the function in `requestContext.authorizer.lambda`. The
+ * authorizer always answers `isAuthorized: true` (so that failures reach our own 401 body instead of
+ * the gateway's 403); this context says whether the caller was authenticated:
+ * `{ userId, role? }` on success, `{ authFailure }` otherwise. Never both.
+ *
+ * @example
+ * ```ts
+ * const ok: SessionAuthorizerContext = { userId: 'alice', role: 'anchor' };
+ * const rejected: SessionAuthorizerContext = { authFailure: 'TOKEN_EXPIRED' };
+ * ```
+ */
+export type SessionAuthorizerContext =
+  | { readonly userId: string; readonly role?: string }
+  | { readonly authFailure: SessionErrorReason };
+
+/**
+ * Builds the authorizer context for a verification outcome. `role` is omitted, not `null`, when the
+ * token has none, so the context holds strings only.
+ *
+ * @example
+ * ```ts
+ * authorizerContext({ userId: 'alice' }); // { userId: 'alice' }
+ * authorizerContext(new SessionError('TOKEN_MISSING')); // { authFailure: 'TOKEN_MISSING' }
+ * ```
+ */
+export function authorizerContext(outcome: Principal | SessionError): SessionAuthorizerContext {
+  if (outcome instanceof SessionError) return { authFailure: outcome.reason };
+  return outcome.role === undefined
+    ? { userId: outcome.userId }
+    : { userId: outcome.userId, role: outcome.role };
+}

@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../lib/config';
+import { createSessionVerifier } from '../../lib/session';
+import { mintDevToken } from '../../scripts/devToken';
+
+// The dev:token script mints tokens that the service's own verifier accepts in the local
+// configuration, and refuses everything else.
+
+const localConfig = loadConfig({});
+const now = 1_893_456_000;
+const run = promisify(execFile);
+
+describe('mintDevToken', () => {
+  it('mints a token that the local verifier accepts', async () => {
+    const token = await mintDevToken(localConfig, { userId: 'alice', role: 'anchor', ttlSeconds: 600, now });
+    const verifier = createSessionVerifier(localConfig.session, { now: () => now * 1000 });
+    await expect(verifier.verify(`Bearer ${token}`)).resolves.toEqual({ userId: 'alice', role: 'anchor' });
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'JWT' });
+    expect(decodeJwt(token)).toEqual({
+      iss: localConfig.session.issuer,
+      aud: localConfig.session.audience,
+      sub: 'alice',
+      trtc_role: 'anchor',
+      iat: now,
+      nbf: now,
+      exp: now + 600,
+    });
+  });
+
+  it('names the user with the configured user claim', async () => {
+    const config = loadConfig({ SESSION_USER_CLAIM: 'uid' });
+    const claims = decodeJwt(await mintDevToken(config, { userId: 'bob', ttlSeconds: 60, now }));
+    expect(claims.uid).toBe('bob');
+    expect(claims).not.toHaveProperty('sub');
+    expect(claims).not.toHaveProperty('trtc_role');
+  });
+
+  it('refuses user ids, roles and lifetimes the service would not accept', async () => {
+    for (const userId of ['', 'a b', 'x'.repeat(33), 'alïce']) {
+      await expect(mintDevToken(localConfig, { userId, ttlSeconds: 60, now })).rejects.toThrow(/userId/);
+    }
+    await expect(
+      mintDevToken(localConfig, { userId: 'a', role: 'a b', ttlSeconds: 60, now }),
+    ).rejects.toThrow(/role/);
+    for (const ttlSeconds of [0, -1, 1.5, 86_401]) {
+      await expect(mintDevToken(localConfig, { userId: 'a', ttlSeconds, now })).rejects.toThrow(/ttl/);
+    }
+  });
+
+  it('refuses JWKS mode and deployed stages', async () => {
+    const jwks = loadConfig({ SESSION_JWKS_URL: 'https://id.example.test/jwks.json' });
+    await expect(mintDevToken(jwks, { userId: 'a', ttlSeconds: 60, now })).rejects.toThrow(/HS256/);
+    const deployed = loadConfig({
+      STAGE: 'prod',
+      SESSION_HS256_SECRET: 'a-real-looking-secret-of-32-chars-or-more',
+      SESSION_ISSUER: 'i',
+      SESSION_AUDIENCE: 'a',
+    });
+    await expect(mintDevToken(deployed, { userId: 'a', ttlSeconds: 60, now })).rejects.toThrow(/local stage/);
+  });
+});
+
+describe('npm run dev:token', () => {
+  const tsx = ['--import', 'tsx', 'scripts/devToken.ts'];
+  const env = { PATH: process.env.PATH ?? '' };
+
+  it('prints only the token', async () => {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [...tsx, 'alice', '--role', 'anchor', '--ttl', '60'],
+      { env },
+    );
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+\n$/);
+    expect(decodeJwt(stdout.trim())).toMatchObject({ sub: 'alice', trtc_role: 'anchor' });
+  });
+
+  it('exits 1 with a message on stderr for a bad user id', async () => {
+    const failure = run(process.execPath, [...tsx, 'not valid'], { env });
+    await expect(failure).rejects.toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringMatching(/userId/),
+    });
+  });
+});

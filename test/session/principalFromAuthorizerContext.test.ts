@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import {
+  authorizerContext,
+  lambdaAuthorizerContext,
+  principalFromAuthorizerContext,
+  SessionError,
+  type SessionErrorReason,
+} from '../../lib/session';
+
+const withContext = (lambda: unknown) => ({ requestContext: { requestId: 'r-1', authorizer: { lambda } } });
+
+function reasonOf(run: () => unknown): SessionErrorReason {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(SessionError);
+    return (error as SessionError).reason;
+  }
+  throw new Error('expected a SessionError');
+}
+
+describe('principalFromAuthorizerContext', () => {
+  it('returns the principal of a successful authorizer context', () => {
+    expect(principalFromAuthorizerContext(withContext({ userId: 'alice' }))).toEqual({ userId: 'alice' });
+    expect(principalFromAuthorizerContext(withContext({ userId: 'bob', role: 'anchor' }))).toEqual({
+      userId: 'bob',
+      role: 'anchor',
+    });
+  });
+
+  it('round-trips what authorizerContext builds', () => {
+    for (const principal of [{ userId: 'alice' }, { userId: 'a-b_C9', role: 'audience' }]) {
+      expect(principalFromAuthorizerContext(withContext(authorizerContext(principal)))).toEqual(principal);
+    }
+    for (const reason of ['TOKEN_EXPIRED', 'KEYS_UNAVAILABLE'] as const) {
+      const context = authorizerContext(new SessionError(reason));
+      expect(context).toEqual({ authFailure: reason });
+      expect(reasonOf(() => principalFromAuthorizerContext(withContext(context)))).toBe(reason);
+    }
+  });
+
+  it('throws the authorizer failure reason, with the matching code', () => {
+    const error = (() => {
+      try {
+        principalFromAuthorizerContext(withContext({ authFailure: 'KEYS_UNAVAILABLE' }));
+      } catch (e) {
+        return e as SessionError;
+      }
+      throw new Error('expected a SessionError');
+    })();
+    expect(error.reason).toBe('KEYS_UNAVAILABLE');
+    expect(error.code).toBe('SESSION_KEYS_UNAVAILABLE');
+    expect(
+      reasonOf(() => principalFromAuthorizerContext(withContext({ authFailure: 'TOKEN_MISSING' }))),
+    ).toBe('TOKEN_MISSING');
+  });
+
+  it('lets a failure win over a user id in the same context', () => {
+    expect(
+      reasonOf(() =>
+        principalFromAuthorizerContext(withContext({ userId: 'alice', authFailure: 'TOKEN_EXPIRED' })),
+      ),
+    ).toBe('TOKEN_EXPIRED');
+  });
+
+  it('treats an unknown failure value as TOKEN_INVALID', () => {
+    for (const authFailure of ['SOMETHING_NEW', '', 0, false, null, {}]) {
+      expect(
+        reasonOf(() => principalFromAuthorizerContext(withContext({ userId: 'alice', authFailure }))),
+      ).toBe('TOKEN_INVALID');
+    }
+  });
+
+  it('throws NO_AUTHORIZER_CONTEXT without a usable Lambda authorizer context', () => {
+    for (const event of [
+      {},
+      { requestContext: undefined },
+      { requestContext: null },
+      { requestContext: {} },
+      { requestContext: { authorizer: null } },
+      { requestContext: { authorizer: {} } },
+      { requestContext: { authorizer: { jwt: { claims: { sub: 'alice' } } } } },
+      withContext(null),
+      withContext('alice'),
+      withContext(['alice']),
+      withContext({}),
+      withContext({ principalId: 'alice' }),
+    ]) {
+      expect(reasonOf(() => principalFromAuthorizerContext(event))).toBe('NO_AUTHORIZER_CONTEXT');
+    }
+  });
+
+  it('re-checks the user id against the Tencent rule', () => {
+    for (const userId of ['', 'x'.repeat(33), 'alice smith', 'alïce', 42, null, ['alice']]) {
+      expect(reasonOf(() => principalFromAuthorizerContext(withContext({ userId })))).toBe('USER_ID_INVALID');
+    }
+  });
+
+  it('re-checks the role', () => {
+    for (const role of ['', 'anchor admin', 'r'.repeat(33), 1, null]) {
+      expect(reasonOf(() => principalFromAuthorizerContext(withContext({ userId: 'alice', role })))).toBe(
+        'CLAIM_INVALID',
+      );
+    }
+  });
+});
+
+describe('lambdaAuthorizerContext', () => {
+  it('returns the lambda context object or undefined', () => {
+    expect(lambdaAuthorizerContext(withContext({ userId: 'a' }))).toEqual({ userId: 'a' });
+    expect(lambdaAuthorizerContext({ requestContext: { authorizer: { lambda: 'x' } } })).toBeUndefined();
+    expect(lambdaAuthorizerContext({})).toBeUndefined();
+  });
+});
