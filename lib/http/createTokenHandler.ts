@@ -47,7 +47,7 @@ export function createTokenHandler(options: TokenHandlerOptions) {
   return (
     middy<JsonBodyEvent, APIGatewayProxyStructuredResultV2, Error, TokenContext>()
       // Deny by default: without configured origins no CORS header is ever sent.
-      .use(httpCors({ origins: [...config.corsAllowedOrigins], methods: 'POST', vary: 'Origin' }))
+      .use(httpCors({ origins: [...config.corsAllowedOrigins], methods: 'POST' }))
       .use(responseHeaders())
       .use({
         before: (request) => {
