@@ -24,8 +24,12 @@ async function failure(e: JsonBodyEvent): Promise<HttpError> {
 
 describe('parseJsonBody', () => {
   it('parses a JSON object, whatever the header case', async () => {
-    expect(await handler(event('{"expire":60}', { 'Content-Type': 'application/json' }), {} as Context)).toEqual({ expire: 60 });
-    expect(await handler(event('{"a":1}', { 'content-type': 'application/json; charset=UTF-8' }), {} as Context)).toEqual({ a: 1 });
+    expect(
+      await handler(event('{"expire":60}', { 'Content-Type': 'application/json' }), {} as Context),
+    ).toEqual({ expire: 60 });
+    expect(
+      await handler(event('{"a":1}', { 'content-type': 'application/json; charset=UTF-8' }), {} as Context),
+    ).toEqual({ a: 1 });
   });
 
   it('treats an absent or empty body as an empty object', async () => {
@@ -35,7 +39,9 @@ describe('parseJsonBody', () => {
 
   it('decodes base64 bodies from the gateway', async () => {
     const body = Buffer.from('{"k":"v"}').toString('base64');
-    expect(await handler(event(body, { 'content-type': 'application/json' }, true), {} as Context)).toEqual({ k: 'v' });
+    expect(await handler(event(body, { 'content-type': 'application/json' }, true), {} as Context)).toEqual({
+      k: 'v',
+    });
   });
 
   it.each([
@@ -44,17 +50,27 @@ describe('parseJsonBody', () => {
     ['another charset', event('{}', { 'content-type': 'application/json; charset=latin1' }), 415],
     ['form data', event('a=1', { 'content-type': 'application/x-www-form-urlencoded' }), 415],
     ['invalid JSON', event('{"a":', { 'content-type': 'application/json' }), 400],
-    ['invalid UTF-8', event(Buffer.from([0x7b, 0xff, 0x7d]).toString('base64'), { 'content-type': 'application/json' }, true), 400],
+    [
+      'invalid UTF-8',
+      event(Buffer.from([0x7b, 0xff, 0x7d]).toString('base64'), { 'content-type': 'application/json' }, true),
+      400,
+    ],
     ['an array', event('[1]', { 'content-type': 'application/json' }), 400],
     ['null', event('null', { 'content-type': 'application/json' }), 400],
     ['a string', event('"x"', { 'content-type': 'application/json' }), 400],
     ['65 bytes', event(`{"a":"${'x'.repeat(57)}"}`, { 'content-type': 'application/json' }), 413],
-    ['65 bytes of multi-byte UTF-8', event(`{"a":"${'é'.repeat(29)}"}`, { 'content-type': 'application/json' }), 413],
+    [
+      '65 bytes of multi-byte UTF-8',
+      event(`{"a":"${'é'.repeat(29)}"}`, { 'content-type': 'application/json' }),
+      413,
+    ],
   ])('rejects %s', async (_what, e, status) => {
     expect((await failure(e)).status).toBe(status);
   });
 
   it('checks the size before the content type, so a huge body is never parsed', async () => {
-    expect((await failure(event('x'.repeat(1000), { 'content-type': 'text/plain' }))).code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await failure(event('x'.repeat(1000), { 'content-type': 'text/plain' }))).code).toBe(
+      'PAYLOAD_TOO_LARGE',
+    );
   });
 });
