@@ -44,33 +44,40 @@ type TokenContext = Context & { log?: Logger };
 export function createTokenHandler(options: TokenHandlerOptions) {
   const { config, logger } = options;
   const clock = options.clock ?? Date.now;
-  return (
-    middy<JsonBodyEvent, APIGatewayProxyStructuredResultV2, Error, TokenContext>()
-      // Deny by default: without configured origins no CORS header is ever sent.
-      .use(httpCors({ origins: [...config.corsAllowedOrigins], methods: 'POST' }))
-      .use(responseHeaders())
-      .use({
-        before: (request) => {
-          const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
-          request.context.log = logger.child({ route: options.route, requestId });
-        },
-        onError: (request) => {
-          request.response = toErrorResponse(request.error, request.context.log ?? logger);
-        },
-      })
-      .use(requirePrincipal(options.verifier ? { verifier: options.verifier } : {}))
-      .use(parseJsonBody({ maxBytes: config.maxBodyBytes }))
-      .handler(async (event, context) => {
-        const principal = principalOf(context);
-        const log = context.log ?? logger;
-        const result = await options.issue({
-          body: event.jsonBody ?? {},
-          principal,
-          now: Math.floor(clock() / 1000),
-          log,
-        });
-        log.info('token issued', { userId: principal.userId });
-        return { statusCode: 200, body: JSON.stringify(result) };
-      })
-  );
+  const handler = middy<JsonBodyEvent, APIGatewayProxyStructuredResultV2, Error, TokenContext>();
+  // Deny by default: without configured origins no CORS header is ever sent.
+  if (config.corsAllowedOrigins.length > 0) {
+    handler.use(
+      httpCors({
+        origins: [...config.corsAllowedOrigins],
+        methods: 'POST',
+        headers: 'Authorization, Content-Type',
+      }),
+    );
+  }
+  return handler
+    .use(responseHeaders())
+    .use({
+      before: (request) => {
+        const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
+        request.context.log = logger.child({ route: options.route, requestId });
+      },
+      onError: (request) => {
+        request.response = toErrorResponse(request.error, request.context.log ?? logger);
+      },
+    })
+    .use(requirePrincipal(options.verifier ? { verifier: options.verifier } : {}))
+    .use(parseJsonBody({ maxBytes: config.maxBodyBytes }))
+    .handler(async (event, context) => {
+      const principal = principalOf(context);
+      const log = context.log ?? logger;
+      const result = await options.issue({
+        body: event.jsonBody ?? {},
+        principal,
+        now: Math.floor(clock() / 1000),
+        log,
+      });
+      log.info('token issued', { userId: principal.userId });
+      return { statusCode: 200, body: JSON.stringify(result) };
+    });
 }

@@ -75,12 +75,27 @@ export type TrtcSecret = v.InferOutput<typeof TrtcSecretSchema>;
  */
 export const CosSecretSchema = v.pipe(
   v.object({
-    appId: v.pipe(v.string(), v.regex(/^[0-9]{1,20}$/), v.description('a string of 1 to 20 decimal digits')),
-    secretId: v.pipe(v.string(), v.nonEmpty(), v.description('a non-empty string')),
-    secretKey: v.pipe(v.string(), v.nonEmpty(), v.description('a non-empty string')),
+    // The signers take the APPID as an exact integer: no leading zero, at most 15 digits.
+    appId: v.pipe(
+      v.string(),
+      v.regex(/^[1-9][0-9]{0,14}$/),
+      v.description('a string of 1 to 15 decimal digits without a leading zero'),
+    ),
+    // Whitespace would break the Authorization header and "&" the q-ak field: the signers refuse both,
+    // so a secret holding them must fail here, at load, not as a client error on every request.
+    secretId: v.pipe(
+      v.string(),
+      v.regex(/^[\x21-\x25\x27-\x7e]+$/),
+      v.description('a non-empty string of visible ASCII characters other than "&"'),
+    ),
+    secretKey: v.pipe(
+      v.string(),
+      v.regex(/^[\x21-\x7e]+$/),
+      v.description('a non-empty string of visible ASCII characters'),
+    ),
     bucket: v.pipe(
       v.string(),
-      v.regex(/^[a-z0-9-]+-[0-9]{1,20}$/),
+      v.regex(/^[a-z0-9-]+-[1-9][0-9]{0,14}$/),
       v.description(
         'the full bucket name "<name>-<appId>" (name of lowercase letters, digits and hyphens, ending with "-" and the appId)',
       ),

@@ -148,32 +148,46 @@ describe('CosSecretSchema', () => {
     expect(parseCos({ ...validCos, note: 'x' })).toEqual(validCos);
   });
 
-  it('accepts a 20-digit appId', () => {
-    const appId = '12345678901234567890';
+  it('accepts a 15-digit appId', () => {
+    const appId = '123456789012345';
     expect(parseCos({ ...validCos, appId, bucket: `b-${appId}` }).appId).toBe(appId);
   });
 
   it.each([
     ['a number', 1250000000],
-    ['21 digits', '123456789012345678901'],
+    ['16 digits (not an exact integer for the signers)', '1234567890123456'],
+    ['a leading zero', '0125'],
     ['empty', ''],
     ['not digits', '12500abc00'],
     ['full-width digits', '１２５０'],
   ])('rejects appId that is %s', (_label, appId) => {
     const error = rejection(() => parseCos({ ...validCos, appId }));
-    expect(error.message).toBe('secret "cos": field "appId" must be a string of 1 to 20 decimal digits');
+    expect(error.message).toBe(
+      'secret "cos": field "appId" must be a string of 1 to 15 decimal digits without a leading zero',
+    );
     expect(error.fields).toEqual(['appId']);
-    expectNoLeak(error, '12500abc00', '123456789012345678901');
+    expectNoLeak(error, '12500abc00', '1234567890123456');
   });
 
-  it.each(['secretId', 'secretKey'] as const)('rejects an empty or missing %s', (field) => {
-    const empty = rejection(() => parseCos({ ...validCos, [field]: '' }));
-    expect(empty.message).toBe(`secret "cos": field "${field}" must be a non-empty string`);
-    expectNoLeak(empty);
+  const COS_KEY_EXPECTATION = {
+    secretId: 'a non-empty string of visible ASCII characters other than "&"',
+    secretKey: 'a non-empty string of visible ASCII characters',
+  };
+
+  it.each(['secretId', 'secretKey'] as const)('rejects an empty, missing or whitespace-holding %s', (field) => {
+    for (const bad of ['', 'has space', 'tab\there']) {
+      const error = rejection(() => parseCos({ ...validCos, [field]: bad }));
+      expect(error.message).toBe(`secret "cos": field "${field}" must be ${COS_KEY_EXPECTATION[field]}`);
+      expectNoLeak(error, 'has space', 'tab\there');
+    }
     const { [field]: _dropped, ...rest } = validCos;
     const missing = rejection(() => parseCos(rest));
-    expect(missing.message).toBe(`secret "cos": field "${field}" is required and must be a non-empty string`);
+    expect(missing.message).toBe(`secret "cos": field "${field}" is required and must be ${COS_KEY_EXPECTATION[field]}`);
     expectNoLeak(missing);
+  });
+
+  it('rejects a secretId holding "&", which would split the signed q-ak field', () => {
+    expect(rejection(() => parseCos({ ...validCos, secretId: 'AKID&x' })).fields).toEqual(['secretId']);
   });
 
   it.each([

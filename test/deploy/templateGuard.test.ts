@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { arch } from 'node:process';
+import { describe, expect, it } from 'vitest';
+
+// The cfn-guard rules in policy/template.guard must actually fail on the templates they exist to stop;
+// CI runs them on the real packaged template (npm run check:template).
+
+const guard = `node_modules/@cdklabs/cdk-validator-cfnguard/bin/ubuntu/${arch === 'arm64' ? 'aarch64' : 'x86_64'}/cfn-guard`;
+chmodSync(guard, 0o755);
+const dir = mkdtempSync(join(tmpdir(), 'guard-'));
+
+const role = (resource: unknown, action: unknown = 'secretsmanager:GetSecretValue') => ({
+  Type: 'AWS::IAM::Role',
+  Properties: {
+    Policies: [
+      {
+        PolicyName: 'p',
+        PolicyDocument: { Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] },
+      },
+    ],
+  },
+});
+const fn = (runtime = 'nodejs22.x', architecture = 'arm64') => ({
+  Type: 'AWS::Lambda::Function',
+  Properties: { Runtime: runtime, Architectures: [architecture], Role: { 'Fn::GetAtt': ['R', 'Arn'] } },
+});
+const route = (withAuthorizer = true) => ({
+  Type: 'AWS::ApiGatewayV2::Route',
+  Properties: withAuthorizer
+    ? { AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: 'A' } }
+    : { AuthorizationType: 'NONE' },
+});
+const good = {
+  R: role([{ 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:x' }]),
+  F: fn(),
+  Route: route(),
+};
+
+function failedRules(resources: Record<string, unknown>): string[] {
+  const file = join(dir, `${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify({ Resources: resources }));
+  const run = spawnSync(
+    guard,
+    ['validate', '--rules', 'policy/template.guard', '--data', file, '--show-summary', 'fail'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  return [...run.stdout.matchAll(/template\.guard\/(\w+)\s+FAIL/g)].map((m) => m[1] as string);
+}
+
+describe('policy/template.guard', () => {
+  it('passes a template with current runtimes, authorized routes and scoped IAM', () => {
+    expect(failedRules(good)).toEqual([]);
+  });
+
+  it.each([
+    ['an old runtime', { ...good, F: fn('nodejs20.x') }, 'functions_use_current_runtime'],
+    ['x86 functions', { ...good, F: fn('nodejs22.x', 'x86_64') }, 'functions_use_current_runtime'],
+    ['a route without the authorizer', { ...good, Open: route(false) }, 'every_route_has_the_authorizer'],
+    ['no routes at all', { R: good.R, F: good.F }, 'the_api_has_routes'],
+    ['an IAM wildcard resource', { ...good, Wide: role('*') }, 'no_wildcard_iam_resources'],
+    [
+      'an IAM wildcard resource in a list',
+      { ...good, Wide: role(['arn:x', '*']) },
+      'no_wildcard_iam_resources',
+    ],
+    ['an IAM wildcard action', { ...good, Wide: role('arn:x', '*') }, 'no_wildcard_iam_actions'],
+  ])('fails a template with %s', (_what, resources, rule) => {
+    expect(failedRules(resources)).toContain(rule);
+  });
+});
