@@ -44,7 +44,11 @@ type TokenContext = Context & { log?: Logger };
 export function createTokenHandler(options: TokenHandlerOptions) {
   const { config, logger } = options;
   const clock = options.clock ?? Date.now;
-  const handler = middy<JsonBodyEvent, APIGatewayProxyStructuredResultV2, Error, TokenContext>();
+  // No early-timeout timer: the secrets client's own timeouts and retries end well inside the Lambda
+  // timeout, and the timer costs an AbortController and a setTimeout on every warm invocation.
+  const handler = middy<JsonBodyEvent, APIGatewayProxyStructuredResultV2, Error, TokenContext>({
+    timeoutEarlyInMillis: 0,
+  });
   // Deny by default: without configured origins no CORS header is ever sent.
   if (config.corsAllowedOrigins.length > 0) {
     handler.use(
