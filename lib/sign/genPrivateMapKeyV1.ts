@@ -1,6 +1,6 @@
 import { loadPrivateKey } from './ecKeys';
 import { checkRoom } from './genPrivateMapKey';
-import { checkUserSigV1Input } from './genUserSigV1';
+import { checkUserSigV1Input, userSigV1Fields } from './genUserSigV1';
 import { requireInteger, UINT32_MAX } from './inputGuards';
 import { encodePrivateMapUserBuf } from './privateMapUserBuf';
 import { SignError } from './SignError';
@@ -58,17 +58,5 @@ export function genPrivateMapKeyV1(params: GenPrivateMapKeyV1Params): string {
     expiresAt,
     privilegeMap,
   });
-  return sealUserSigV1(
-    {
-      accountType: String(input.accountType),
-      userId: input.userId,
-      appIdAt3rd: '0',
-      sdkAppId: String(input.sdkAppId),
-      expireAfter: String(input.expire),
-      time: String(input.now),
-      userBufBase64: userBuf.toString('base64'),
-    },
-    V1_VERSION_SIGN_SRV,
-    privateKey,
-  );
+  return sealUserSigV1(userSigV1Fields(input, userBuf.toString('base64')), V1_VERSION_SIGN_SRV, privateKey);
 }

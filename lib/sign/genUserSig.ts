@@ -1,12 +1,11 @@
 import {
-  requireBytes,
   requireInteger,
   requireObject,
   requireSecret,
   requireSignableText,
+  requireUserBuf,
   UINT32_MAX,
 } from './inputGuards';
-import { SignError } from './SignError';
 import { sealTicket } from './ticketEnvelope';
 import { userSigV2Json, userSigV2Mac } from './userSigV2Content';
 
@@ -28,7 +27,6 @@ export interface GenUserSigParams {
 
 // Ids end up in 16-bit length fields of the userbuf layouts; nothing longer is signable anywhere.
 export const MAX_ID_BYTES = 0xffff;
-const MAX_USERBUF_BYTES = 0xffff;
 
 /** Validated, normalised inputs shared by every v2 generator. */
 export interface UserSigV2Input {
@@ -90,14 +88,5 @@ export function sealUserSigV2(input: UserSigV2Input, userBuf: Uint8Array | undef
  */
 export function genUserSig(params: GenUserSigParams): string {
   const input = checkUserSigV2Input(params);
-  let userBuf: Uint8Array | undefined;
-  if (params.userBuf !== undefined) {
-    userBuf = requireBytes('userBuf', params.userBuf);
-    // An empty userbuf is signed by one official library and dropped by others: ambiguous.
-    if (userBuf.length === 0) throw new SignError('ERR_INPUT', 'userBuf must not be empty');
-    if (userBuf.length > MAX_USERBUF_BYTES) {
-      throw new SignError('ERR_INPUT', `userBuf is longer than ${MAX_USERBUF_BYTES} bytes`);
-    }
-  }
-  return sealUserSigV2(input, userBuf);
+  return sealUserSigV2(input, params.userBuf === undefined ? undefined : requireUserBuf(params.userBuf));
 }

@@ -1,8 +1,13 @@
 import { loadPrivateKey } from './ecKeys';
 import { MAX_ID_BYTES } from './genUserSig';
-import { requireBytes, requireInteger, requireObject, requireSignableText, UINT32_MAX } from './inputGuards';
-import { SignError } from './SignError';
-import { sealUserSigV1, V1_VERSION_TLS_SIG_API } from './userSigV1Content';
+import {
+  requireInteger,
+  requireObject,
+  requireSignableText,
+  requireUserBuf,
+  UINT32_MAX,
+} from './inputGuards';
+import { sealUserSigV1, type UserSigV1Fields, V1_VERSION_TLS_SIG_API } from './userSigV1Content';
 
 /** Inputs of {@link genUserSigV1}. */
 export interface GenUserSigV1Params {
@@ -62,25 +67,20 @@ export function checkUserSigV1Input(params: unknown): UserSigV1Input {
 export function genUserSigV1(params: GenUserSigV1Params): string {
   const input = checkUserSigV1Input(params);
   const privateKey = loadPrivateKey(params.privateKeyPem);
-  let userBufBase64: string | undefined;
-  if (params.userBuf !== undefined) {
-    const userBuf = requireBytes('userBuf', params.userBuf);
-    if (userBuf.length === 0 || userBuf.length > 0xffff) {
-      throw new SignError('ERR_INPUT', 'userBuf must hold 1 to 65535 bytes');
-    }
-    userBufBase64 = Buffer.from(userBuf).toString('base64');
-  }
-  return sealUserSigV1(
-    {
-      accountType: String(input.accountType),
-      userId: input.userId,
-      appIdAt3rd: '0',
-      sdkAppId: String(input.sdkAppId),
-      expireAfter: String(input.expire),
-      time: String(input.now),
-      userBufBase64,
-    },
-    V1_VERSION_TLS_SIG_API,
-    privateKey,
-  );
+  const userBuf = params.userBuf === undefined ? undefined : requireUserBuf(params.userBuf);
+  const userBufBase64 = userBuf && Buffer.from(userBuf).toString('base64');
+  return sealUserSigV1(userSigV1Fields(input, userBufBase64), V1_VERSION_TLS_SIG_API, privateKey);
+}
+
+/** The v1 ticket's string fields from validated input (appid_at_3rd is always "0"). */
+export function userSigV1Fields(input: UserSigV1Input, userBufBase64: string | undefined): UserSigV1Fields {
+  return {
+    accountType: String(input.accountType),
+    userId: input.userId,
+    appIdAt3rd: '0',
+    sdkAppId: String(input.sdkAppId),
+    expireAfter: String(input.expire),
+    time: String(input.now),
+    userBufBase64,
+  };
 }

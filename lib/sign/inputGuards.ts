@@ -52,3 +52,14 @@ export function requireBytes(name: string, value: unknown): Uint8Array {
   if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array or Buffer`);
   return value;
 }
+
+const MAX_USERBUF_BYTES = 0xffff;
+
+/** A userbuf: 1 to 65535 bytes. An empty one is signed by one official library and dropped by others. */
+export function requireUserBuf(value: unknown): Uint8Array {
+  const userBuf = requireBytes('userBuf', value);
+  if (userBuf.length === 0 || userBuf.length > MAX_USERBUF_BYTES) {
+    throw new SignError('ERR_INPUT', `userBuf must hold 1 to ${MAX_USERBUF_BYTES} bytes`);
+  }
+  return userBuf;
+}

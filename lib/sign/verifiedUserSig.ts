@@ -4,14 +4,11 @@ import { decodePrivateMapUserBuf, type PrivateMap } from './privateMapUserBuf';
 import { SignError } from './SignError';
 
 /** The claims of a ticket whose signature, ids and expiry have been checked. */
-export interface VerifiedUserSig {
-  readonly version: 1 | 2;
-  readonly userId: string;
-  readonly sdkAppId: number;
-  readonly time: number;
-  readonly expire: number;
-  readonly expiresAt: number;
-  readonly userBuf?: Uint8Array;
+export interface VerifiedUserSig
+  extends Pick<
+    UserSigDocument,
+    'version' | 'userId' | 'sdkAppId' | 'time' | 'expire' | 'expiresAt' | 'userBuf'
+  > {
   /** Present when the userbuf is a privateMapKey layout for this user and application. */
   readonly privateMap?: PrivateMap;
 }
