@@ -1,0 +1,97 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { logText, recordedTokens, sessionSettings, sleep } from './support/client';
+import { E2E_COS_SECRET, E2E_TRTC_SECRET } from './support/fixtures';
+
+// Runs after every other e2e file (vitest.config.ts orders it last) and reads everything serverless-
+// offline and the functions printed during the run: every function line must be a JSON log record, and
+// no line may hold a signing key, a session token the tests sent, or a token the service issued.
+
+/** serverless-offline's own error lines (a function that threw or timed out), e.g. `× [504] - Lambda timeout.` */
+const EMULATOR_ERROR = /^× /;
+/** What serverless-offline itself prints per invocation; everything else after startup is the functions'. */
+const FRAMEWORK_LINES = [
+  /^$/,
+  /^Running Authorization function for [a-z]+ \/\S* \(λ: \w+\)$/,
+  /^[A-Z]+ \/\S* \(λ: \w+\)$/,
+  /^\(λ: \w+\) RequestId: [\w-]+ {2}Duration: [\d.]+ ms {2}Billed Duration: \d+ ms$/,
+];
+const LEVELS = ['debug', 'info', 'warn', 'error'];
+
+let log: string;
+let runtimeLines: string[];
+
+beforeAll(async () => {
+  // Function output travels worker thread -> serverless-offline -> pipe -> file: let the last lines land.
+  await sleep(500);
+  log = logText();
+  const lines = log.split('\n');
+  const ready = lines.findIndex((line) => line.startsWith('Server ready: '));
+  expect(ready, 'the log starts with the startup output').toBeGreaterThan(0);
+  runtimeLines = lines.slice(ready + 1);
+});
+
+function expectAbsent(needles: readonly string[], what: string): void {
+  const found = needles.filter((needle) => log.includes(needle));
+  expect(found.map((needle) => `${what}: ${needle.slice(0, 12)}...`)).toEqual([]);
+}
+
+describe('the captured log of the whole e2e run', () => {
+  it('has the functions logging at all (the scan is not vacuous)', () => {
+    const issued = runtimeLines.filter((line) => line.includes('"token issued"'));
+    const rejected = runtimeLines.filter((line) => line.includes('"session rejected"'));
+    const hint = 'this file scans what the other e2e files caused: run the whole e2e project';
+    expect(issued.length, hint).toBeGreaterThanOrEqual(100);
+    expect(rejected.length, hint).toBeGreaterThanOrEqual(20);
+  });
+
+  it('every line a function printed is one JSON log record', () => {
+    const notJson: string[] = [];
+    for (const line of runtimeLines) {
+      if (EMULATOR_ERROR.test(line) || FRAMEWORK_LINES.some((pattern) => pattern.test(line))) continue;
+      let record: unknown;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        record = undefined;
+      }
+      const ok =
+        typeof record === 'object' &&
+        record !== null &&
+        LEVELS.includes((record as { level?: unknown }).level as string) &&
+        typeof (record as { time?: unknown }).time === 'string' &&
+        typeof (record as { message?: unknown }).message === 'string';
+      if (!ok) notJson.push(line.slice(0, 200));
+    }
+    expect(notJson).toEqual([]);
+  });
+
+  it('reports no failed invocation (no function threw or timed out)', () => {
+    expect(runtimeLines.filter((line) => EMULATOR_ERROR.test(line))).toEqual([]);
+  });
+
+  it('holds no signing key of the seeded secrets and not the session secret', () => {
+    expectAbsent(
+      [E2E_TRTC_SECRET.secretKey, E2E_COS_SECRET.secretKey, sessionSettings().hs256Secret],
+      'secret',
+    );
+  });
+
+  it('holds no session token the tests sent (nor its signature)', () => {
+    // Distinct values: tokens for the same claims in the same second are identical.
+    const tokens = recordedTokens('session');
+    expect(tokens.length).toBeGreaterThanOrEqual(100);
+    const signatures = tokens.map((token) => token.split('.')[2] ?? '').filter((part) => part.length >= 20);
+    expectAbsent(tokens, 'session token');
+    expectAbsent(signatures, 'session token signature');
+  });
+
+  it('holds no token the service issued (nor a COS signature value)', () => {
+    // Distinct values: tokens for the same user, request and second are identical.
+    const tokens = recordedTokens('issued');
+    expect(tokens.length).toBeGreaterThanOrEqual(40);
+    const cosSignatures = tokens.flatMap((token) => /q-signature=([0-9a-f]{40})/.exec(token)?.[1] ?? []);
+    expect(cosSignatures.length).toBeGreaterThan(0);
+    expectAbsent(tokens, 'issued token');
+    expectAbsent(cosSignatures, 'COS signature');
+  });
+});

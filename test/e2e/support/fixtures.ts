@@ -1,0 +1,76 @@
+// The fixed inputs of the end-to-end stack: fake secrets (never real keys; distinctive so that a leak into
+// the logs is easy to find) and the service settings the tests rely on. Shared by the global setup (which
+// seeds the fake Secrets Manager and configures serverless-offline) and the tests (which verify tokens).
+
+/** The serverless stage the suite runs (`--stage e2e`): a deployed-stage configuration, no dev defaults. */
+export const E2E_STAGE = 'e2e';
+
+/** Secret ids in the fake Secrets Manager, passed as `TRTC_SECRET_ID` / `COS_SECRET_ID`. */
+export const TRTC_SECRET_ID = 'e2e/trtc';
+export const COS_SECRET_ID = 'e2e/cos';
+
+/**
+ * The TRTC/IM signing secret seeded into the fake Secrets Manager (fake values).
+ *
+ * @example
+ * ```ts
+ * verifyUserSig({ ...E2E_TRTC_SECRET, userId: 'alice', userSig, now });
+ * ```
+ */
+export const E2E_TRTC_SECRET = Object.freeze({
+  sdkAppId: 1_400_054_321,
+  secretKey: 'e2e-FAKE-trtc-key-5f0c2a9e7b1d4c3a8e6f0b2d4a6c8e0f',
+});
+
+/**
+ * The COS signing secret seeded into the fake Secrets Manager (fake values).
+ *
+ * @example
+ * ```ts
+ * COS.getAuthorization({ SecretId: E2E_COS_SECRET.secretId, SecretKey: E2E_COS_SECRET.secretKey, ... });
+ * ```
+ */
+export const E2E_COS_SECRET = Object.freeze({
+  appId: '1250054321',
+  secretId: 'AKIDe2eFAKEcosSecretId9b7d5f3a1c',
+  secretKey: 'e2eFAKEcosSecretKey7c1e9a4b2d6f8a0c',
+  bucket: 'e2e-uploads-1250054321',
+  region: 'ap-guangzhou',
+});
+
+/**
+ * The HS256 session configuration of the stack (a test secret, not the committed development one,
+ * which `lib/config.ts` refuses outside the local stage).
+ *
+ * @example
+ * ```ts
+ * new SignJWT({ sub: 'alice' }).setIssuer(E2E_SESSION.issuer).setAudience(E2E_SESSION.audience);
+ * ```
+ */
+export const E2E_SESSION = Object.freeze({
+  hs256Secret: 'e2e-FAKE-session-hs256-secret-1f9d7c3b5a0e2c4d6f8a',
+  issuer: 'https://id.e2e.example/',
+  audience: 'tencent-token-issuer-e2e',
+});
+
+/** Settings the tests depend on; the stack passes exactly these to the functions. */
+export const E2E_SETTINGS = Object.freeze({
+  /** Short, so a test can wait out the secret cache. */
+  secretsTtlSeconds: 2,
+  secretsRetryAttempts: 2,
+  secretsTimeoutMs: 300,
+  /** Not the default (2), so the test proves the configured value reaches the `Retry-After` header. */
+  secretsRetryAfterSeconds: 3,
+  corsAllowedOrigin: 'https://app.example',
+  /** The service default: `MAX_BODY_BYTES` is left unset. */
+  maxBodyBytes: 4096,
+  /** Service defaults: `*_MAX_EXPIRE` are left unset. */
+  userSigMaxExpire: 86_400,
+  privateMapKeyMaxExpire: 3600,
+  cosMaxExpire: 3600,
+});
+
+/** The key prefix of a user (the default `COS_KEY_PREFIX`, `users/{userId}/`). */
+export function cosPrefixOf(userId: string): string {
+  return `users/${userId}/`;
+}
