@@ -6,7 +6,7 @@ import { issueCosSignature, parseCosSignRequest } from '../lib/tokens';
 // POST /v1/cos/sign: a COS request signature (XML API v5 by default, legacy v4 on request), confined to
 // the caller's key prefix.
 
-const cosSecret = createConfiguredSecret(config, 'cos', CosSecretSchema);
+const cosSecret = createConfiguredSecret(config, 'cos', CosSecretSchema, { log: logger });
 cosSecret.prefetch();
 
 export const handler = createTokenHandler({

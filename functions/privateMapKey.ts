@@ -5,7 +5,7 @@ import { issuePrivateMapKey, parsePrivateMapKeyRequest } from '../lib/tokens';
 
 // POST /v1/privatemapkey: a TRTC room ticket (room, privileges from the caller's role, expiry).
 
-const trtcSecret = createConfiguredSecret(config, 'trtc', TrtcSecretSchema);
+const trtcSecret = createConfiguredSecret(config, 'trtc', TrtcSecretSchema, { log: logger });
 trtcSecret.prefetch();
 
 export const handler = createTokenHandler({

@@ -5,7 +5,7 @@ import { issueUserSig, parseUserSigRequest } from '../lib/tokens';
 
 // POST /v1/usersig: a TRTC/IM login ticket for the caller's own user id.
 
-const trtcSecret = createConfiguredSecret(config, 'trtc', TrtcSecretSchema);
+const trtcSecret = createConfiguredSecret(config, 'trtc', TrtcSecretSchema, { log: logger });
 trtcSecret.prefetch();
 
 export const handler = createTokenHandler({

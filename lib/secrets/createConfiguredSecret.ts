@@ -1,5 +1,6 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type Config, ConfigError } from '../config';
+import type { Logger } from '../log/logger';
 import { createSecretCache, type SecretCache } from './createSecretCache';
 import { createSecretsManagerClient } from './createSecretsManagerClient';
 import { fileSecretSource } from './fileSecretSource';
@@ -14,6 +15,8 @@ export interface ConfiguredSecretDeps {
   readonly client?: SecretsManagerClient;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Told when the rotation-date lookup fails (the TTL alone then applies): usually a missing IAM grant. */
+  readonly log?: Logger;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -59,6 +62,15 @@ export function createConfiguredSecret<S extends SecretSchema>(
       client,
       secretId: location.secretId,
       fetchRotationDate: settings.fetchRotationDate,
+      ...(deps.log
+        ? {
+            onRotationDateError: (error: unknown) =>
+              deps.log?.warn('secret rotation date unavailable; the TTL alone applies', {
+                concern,
+                error: error instanceof Error ? error.name : String(error),
+              }),
+          }
+        : {}),
     });
   }
   return createSecretCache({

@@ -1,0 +1,68 @@
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../lib/config';
+import { createLogger } from '../../lib/log/logger';
+import { createConfiguredSecret, TrtcSecretSchema } from '../../lib/secrets';
+
+const trtc = { sdkAppId: 1400000000, secretKey: 'configured-secret-test-key' };
+const awsConfig = loadConfig({
+  STAGE: 'test',
+  SESSION_HS256_SECRET: 'x'.repeat(40),
+  SESSION_ISSUER: 'i',
+  SESSION_AUDIENCE: 'a',
+  TRTC_SECRET_ID: 'test/trtc',
+});
+
+describe('createConfiguredSecret', () => {
+  const sm = mockClient(SecretsManagerClient);
+  afterEach(() => {
+    sm.reset();
+  });
+
+  it('reads the local file on the local stage', async () => {
+    const secret = createConfiguredSecret(loadConfig({}), 'trtc', TrtcSecretSchema);
+    await expect(secret.get()).resolves.toMatchObject({ sdkAppId: 1400000000 });
+  });
+
+  it('reads the configured secret id from Secrets Manager elsewhere', async () => {
+    sm.on(GetSecretValueCommand, { SecretId: 'test/trtc' }).resolves({ SecretString: JSON.stringify(trtc) });
+    sm.on(DescribeSecretCommand).resolves({});
+    const secret = createConfiguredSecret(awsConfig, 'trtc', TrtcSecretSchema, {
+      client: new SecretsManagerClient({}),
+    });
+    await expect(secret.get()).resolves.toEqual(trtc);
+    expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+  });
+
+  it('logs a failed rotation-date lookup and still serves the secret', async () => {
+    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(trtc) });
+    sm.on(DescribeSecretCommand).rejects(
+      Object.assign(new Error('denied'), { name: 'AccessDeniedException' }),
+    );
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', write: (line) => lines.push(line) });
+    const secret = createConfiguredSecret(awsConfig, 'trtc', TrtcSecretSchema, {
+      client: new SecretsManagerClient({}),
+      log,
+    });
+    await expect(secret.get()).resolves.toEqual(trtc);
+    expect(lines.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({ level: 'warn', concern: 'trtc', error: 'AccessDeniedException' }),
+    );
+  });
+
+  it('fails at cold start when the AWS source has no secret id', () => {
+    const noId = loadConfig({
+      STAGE: 'test',
+      SESSION_HS256_SECRET: 'x'.repeat(40),
+      SESSION_ISSUER: 'i',
+      SESSION_AUDIENCE: 'a',
+    });
+    expect(() => createConfiguredSecret(noId, 'cos', TrtcSecretSchema)).toThrow(ConfigError);
+  });
+});
