@@ -31,6 +31,24 @@ export interface TokenHandlerOptions {
 
 type TokenContext = Context & { log?: Logger };
 
+const TOKEN_HANDLER = Symbol.for('tencent-token-issuer.tokenHandler');
+
+/**
+ * Tells whether a Lambda handler was built by {@link createTokenHandler}. The gateway authorizer only
+ * authenticates; enforcement lives in this composition, so a test checks that every routed function
+ * was built with it.
+ *
+ * @example
+ * ```ts
+ * expect(isTokenHandler((await import('../functions/userSig')).handler)).toBe(true);
+ * ```
+ */
+export function isTokenHandler(handler: unknown): boolean {
+  return (
+    typeof handler === 'function' && (handler as unknown as Record<symbol, unknown>)[TOKEN_HANDLER] === true
+  );
+}
+
 /**
  * The one composition every token function uses, so that none can skip a step: CORS and no-store
  * headers on every response, errors mapped in one place, the principal required before the body is
@@ -59,7 +77,7 @@ export function createTokenHandler(options: TokenHandlerOptions) {
       }),
     );
   }
-  return handler
+  const composed = handler
     .use(responseHeaders())
     .use({
       before: (request) => {
@@ -84,4 +102,6 @@ export function createTokenHandler(options: TokenHandlerOptions) {
       log.info('token issued', { userId: principal.userId });
       return { statusCode: 200, body: JSON.stringify(result) };
     });
+  Object.defineProperty(composed, TOKEN_HANDLER, { value: true });
+  return composed;
 }
