@@ -27,20 +27,22 @@ export interface PrivateMapFields {
 const FIXED_PART = 1 + 2 + 4 + 4 + 4 + 4 + 4;
 
 export function encodePrivateMapUserBuf(fields: PrivateMapFields): Buffer {
-  const account = Buffer.from(fields.userId, 'utf8');
-  const room = fields.strRoomId === undefined ? undefined : Buffer.from(fields.strRoomId, 'utf8');
-  const out = Buffer.alloc(FIXED_PART + account.length + (room ? 2 + room.length : 0));
-  let at = out.writeUInt8(room ? 1 : 0, 0);
-  at = out.writeUInt16BE(account.length, at);
-  at += account.copy(out, at);
+  const accountLength = Buffer.byteLength(fields.userId, 'utf8');
+  const roomLength = fields.strRoomId === undefined ? -1 : Buffer.byteLength(fields.strRoomId, 'utf8');
+  const hasRoom = roomLength >= 0;
+  // Every byte is written below, so the buffer need not be zero-filled first (hot path).
+  const out = Buffer.allocUnsafe(FIXED_PART + accountLength + (hasRoom ? 2 + roomLength : 0));
+  let at = out.writeUInt8(hasRoom ? 1 : 0, 0);
+  at = out.writeUInt16BE(accountLength, at);
+  at += out.write(fields.userId, at, 'utf8');
   at = out.writeUInt32BE(fields.sdkAppId, at);
-  at = out.writeUInt32BE(room ? 0 : (fields.roomId ?? 0), at);
+  at = out.writeUInt32BE(hasRoom ? 0 : (fields.roomId ?? 0), at);
   at = out.writeUInt32BE(fields.expiresAt, at);
   at = out.writeUInt32BE(fields.privilegeMap, at);
   at = out.writeUInt32BE(0, at); // dwAccountType: always 0 in every official library
-  if (room) {
-    at = out.writeUInt16BE(room.length, at);
-    room.copy(out, at);
+  if (hasRoom) {
+    at = out.writeUInt16BE(roomLength, at);
+    out.write(fields.strRoomId as string, at, 'utf8');
   }
   return out;
 }
