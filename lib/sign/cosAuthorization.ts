@@ -1,5 +1,10 @@
 import { createHash, createHmac } from 'node:crypto';
-import { type CosParams, type CosParamValue, cosHttpString } from './cosHttpString';
+import {
+  type CosParamEntries,
+  type CosParams,
+  type CosParamValue,
+  cosHttpStringOfEntries,
+} from './cosHttpString';
 import {
   requireCosCredentials,
   requireCosObject,
@@ -14,7 +19,9 @@ const PARAM_NAME = /^[A-Za-z0-9._~-]+$/;
 const METHOD = /^[A-Za-z]+$/;
 // A raw control character cannot travel in a request line, so whatever path the server sees, it is
 // not the one signed; a newline would also add a line to the HttpString.
-const CONTROL = /\p{Cc}/u;
+// The Cc category spelled out as ranges: same set as /\p{Cc}/u, without the Unicode-property cost.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * Input of {@link cosAuthorization}. Times are Unix seconds; `headers` must include the `Host` header
@@ -91,7 +98,7 @@ export function cosAuthorization(input: CosAuthorizationInput): string {
   if (startTime > endTime) throw new SignError('ERR_INPUT', 'startTime must not be after endTime');
 
   const keyTime = `${startTime};${endTime}`;
-  const { httpString, headerList, urlParamList } = cosHttpString({ method, pathname, query, headers });
+  const { httpString, headerList, urlParamList } = cosHttpStringOfEntries(method, pathname, query, headers);
   // The SignKey is used as the next HMAC key in its hex form, not as the 20 raw bytes.
   const signKey = createHmac('sha1', secretKey).update(keyTime, 'utf8').digest('hex');
   const httpStringSha1 = createHash('sha1').update(httpString, 'utf8').digest('hex');
@@ -101,8 +108,8 @@ export function cosAuthorization(input: CosAuthorizationInput): string {
   return `q-sign-algorithm=sha1&q-ak=${secretId}&q-sign-time=${keyTime}&q-key-time=${keyTime}&q-header-list=${headerList}&q-url-param-list=${urlParamList}&q-signature=${signature}`;
 }
 
-function readParams(value: unknown, name: 'query' | 'headers'): CosParams {
-  if (value === undefined) return {};
+function readParams(value: unknown, name: 'query' | 'headers'): CosParamEntries {
+  if (value === undefined) return [];
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`${name} must be a plain object`);
   }
@@ -114,29 +121,34 @@ function readParams(value: unknown, name: 'query' | 'headers'): CosParams {
 
   const seen = new Set<string>();
   const entries: [string, CosParamValue][] = [];
+  // Labels for error messages are built only when there is an error: this loop is on the hot path.
+  const label = (key: string) => `${name} name ${JSON.stringify(key)}`;
+  const valueLabel = (key: string) => `${name} value of ${JSON.stringify(key)}`;
   for (const [key, raw] of Object.entries(value)) {
-    const label = `${name} name ${JSON.stringify(key)}`;
     if (!PARAM_NAME.test(key)) {
-      throw new SignError('ERR_INPUT', `${label} must match [A-Za-z0-9._~-]+`);
+      throw new SignError('ERR_INPUT', `${label(key)} must match [A-Za-z0-9._~-]+`);
     }
     // The SDK copies parameters with plain assignment, which turns an own "__proto__" into nothing.
-    if (key === '__proto__') throw new SignError('ERR_INPUT', `${label} is not allowed`);
+    if (key === '__proto__') throw new SignError('ERR_INPUT', `${label(key)} is not allowed`);
     const lower = key.toLowerCase();
     if (seen.has(lower)) {
-      throw new SignError('ERR_INPUT', `${label} repeats another ${name} name that differs only in case`);
+      throw new SignError(
+        'ERR_INPUT',
+        `${label(key)} repeats another ${name} name that differs only in case`,
+      );
     }
     seen.add(lower);
 
     if (typeof raw === 'string') {
-      requireCosWellFormed(raw, `${name} value of ${JSON.stringify(key)}`);
+      if (!raw.isWellFormed()) requireCosWellFormed(raw, valueLabel(key));
     } else if (typeof raw === 'number') {
       if (!Number.isFinite(raw)) {
-        throw new SignError('ERR_INPUT', `${name} value of ${JSON.stringify(key)} must be a finite number`);
+        throw new SignError('ERR_INPUT', `${valueLabel(key)} must be a finite number`);
       }
     } else {
-      throw new TypeError(`${name} value of ${JSON.stringify(key)} must be a string or a number`);
+      throw new TypeError(`${valueLabel(key)} must be a string or a number`);
     }
     entries.push([key, raw]);
   }
-  return Object.fromEntries(entries);
+  return entries;
 }

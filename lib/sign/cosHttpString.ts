@@ -99,15 +99,38 @@ export function isCosSignedHeader(name: string): boolean {
  * ```
  */
 export function cosHttpString(request: CosHttpRequest): CosHttpString {
-  const query = canonicalParams(Object.entries(request.query));
-  const headers = canonicalParams(
-    Object.entries(request.headers).filter(([name]) => isCosSignedHeader(name)),
+  return cosHttpStringOfEntries(
+    request.method,
+    request.pathname,
+    Object.entries(request.query),
+    Object.entries(request.headers),
   );
-  const httpString = `${request.method.toLowerCase()}\n${request.pathname}\n${query.pairs}\n${headers.pairs}\n`;
+}
+
+/** A parameter list as validated by `cosAuthorization`, which builds it anyway (no object round trip). */
+export type CosParamEntries = readonly (readonly [string, CosParamValue])[];
+
+/**
+ * {@link cosHttpString} over entry lists.
+ *
+ * @example
+ * ```ts
+ * cosHttpStringOfEntries('GET', '/', [['prefix', 'a b']], [['Host', host]]);
+ * ```
+ */
+export function cosHttpStringOfEntries(
+  method: string,
+  pathname: string,
+  queryEntries: CosParamEntries,
+  headerEntries: CosParamEntries,
+): CosHttpString {
+  const query = canonicalParams(queryEntries);
+  const headers = canonicalParams(headerEntries.filter(([name]) => isCosSignedHeader(name)));
+  const httpString = `${method.toLowerCase()}\n${pathname}\n${query.pairs}\n${headers.pairs}\n`;
   return { httpString, headerList: headers.list, urlParamList: query.list };
 }
 
-function canonicalParams(params: [string, CosParamValue][]): { pairs: string; list: string } {
+function canonicalParams(params: CosParamEntries): { pairs: string; list: string } {
   if (params.length === 0) return { pairs: '', list: '' };
   // The SDK sorts the pairs by raw lower-cased name but the list by encoded lower-cased name; for
   // names in [A-Za-z0-9._~-] encoding changes nothing, so one sort serves both.

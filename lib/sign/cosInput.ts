@@ -2,7 +2,9 @@ import { SignError } from './SignError';
 
 // With the `u` flag a surrogate range only matches halves that are not part of a pair.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
-const WHITESPACE_OR_CONTROL = /[\s\p{Cc}]/u;
+// \s plus the Cc category spelled out as ranges (same set as /[\s\p{Cc}]/u, cheaper to test).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * Returns `value` as a record of its fields, or throws a `TypeError` when it is not a non-array object.
