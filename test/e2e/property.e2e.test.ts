@@ -1,10 +1,9 @@
-import COS from 'cos-nodejs-sdk-v5';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ROOM_PRIVILEGES } from '../../lib/config';
-import { decodeUserSig, verifyUserSig } from '../../lib/sign';
-import { nowSeconds, post, type Route, sessionToken, TOKEN_FIELDS } from './support/client';
-import { cosPrefixOf, E2E_COS_SECRET, E2E_TRTC_SECRET } from './support/fixtures';
+import { post, sessionToken, TOKEN_FIELDS } from './support/client';
+import { cosPrefixOf } from './support/fixtures';
+import { expectIssuedTo } from './support/tokens';
 
 // One property through the running service: whoever asks, and whatever the body says (another user's
 // id, any room, privileges, key or lifetime), a token is only ever issued to the session's own user,
@@ -164,56 +163,6 @@ function bodyOf(generated: GeneratedRequest, principal: string): Record<string, 
         type: generated.type,
         ...(generated.key === undefined ? {} : { key: keyOf(generated.key, principal) }),
       };
-  }
-}
-
-/** Every token of a 200 response belongs to `principal`. */
-function expectIssuedTo(route: Route, json: Record<string, unknown>, principal: string): void {
-  const now = nowSeconds();
-  switch (route) {
-    case '/v1/usersig': {
-      expect(json.userId).toBe(principal);
-      expect(decodeUserSig(json.userSig as string).userId).toBe(principal);
-      verifyUserSig({ ...E2E_TRTC_SECRET, userId: principal, userSig: json.userSig as string, now });
-      return;
-    }
-    case '/v1/privatemapkey': {
-      expect(json.userId).toBe(principal);
-      expect(decodeUserSig(json.privateMapKey as string).userId).toBe(principal);
-      const verified = verifyUserSig({
-        ...E2E_TRTC_SECRET,
-        userId: principal,
-        userSig: json.privateMapKey as string,
-        now,
-      });
-      // The room permission inside is for this user too (readPrivateMap checks the account).
-      expect(verified.privateMap).toBeDefined();
-      return;
-    }
-    case '/v1/cos/sign': {
-      const key = json.key as string;
-      expect(key.startsWith(cosPrefixOf(principal))).toBe(true);
-      if (json.version === 'v5') {
-        const keyTime = /q-key-time=(\d+;\d+)/.exec(json.authorization as string)?.[1] as string;
-        expect(json.authorization).toBe(
-          COS.getAuthorization({
-            SecretId: E2E_COS_SECRET.secretId,
-            SecretKey: E2E_COS_SECRET.secretKey,
-            Method: json.method as COS.Method,
-            Pathname: `/${key}`,
-            Headers: json.headers as Record<string, string>,
-            KeyTime: keyTime,
-          }),
-        );
-      } else {
-        const plain = Buffer.from(json.signature as string, 'base64')
-          .subarray(20)
-          .toString('utf8');
-        const bucket = E2E_COS_SECRET.bucket.slice(0, -(E2E_COS_SECRET.appId.length + 1));
-        expect(plain).toContain(`&f=/${E2E_COS_SECRET.appId}/${bucket}/${cosPrefixOf(principal)}`);
-      }
-      return;
-    }
   }
 }
 

@@ -56,9 +56,42 @@ export interface PostOptions {
   readonly body?: unknown;
   /** Sent byte for byte instead of `body`. */
   readonly rawBody?: string;
+  /** Sent byte for byte instead of `body` and `rawBody` (for bytes that are not UTF-8). */
+  readonly rawBytes?: Uint8Array;
   /** Default `application/json` when there is a body; `null` sends none. */
   readonly contentType?: string | null;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Added after everything else with `Headers.append`: a name that is already set (such as
+   * `Authorization`) then travels as one header with both values joined by `, `.
+   */
+  readonly appendHeaders?: readonly (readonly [string, string])[];
+}
+
+/** Told about every response of {@link post} and {@link invokeRoute}. */
+export type ResponseListener = (route: Route, response: ApiResponse) => void;
+
+const responseListeners = new Set<ResponseListener>();
+
+/**
+ * Calls `listener` with every response this test file receives from now on (to check a whole suite,
+ * e.g. that no request anywhere was answered with a 500). Returns the unsubscribe function.
+ *
+ * @example
+ * ```ts
+ * const statuses: number[] = [];
+ * const stop = onResponse((_route, response) => statuses.push(response.status));
+ * ```
+ */
+export function onResponse(listener: ResponseListener): () => void {
+  responseListeners.add(listener);
+  return () => {
+    responseListeners.delete(listener);
+  };
+}
+
+function notifyResponse(route: Route, response: ApiResponse): void {
+  for (const listener of responseListeners) listener(route, response);
 }
 
 /**
@@ -71,16 +104,19 @@ export interface PostOptions {
  * ```
  */
 export async function post(route: Route, options: PostOptions = {}): Promise<ApiResponse> {
-  const headers: Record<string, string> = { ...options.headers };
+  const headers = new Headers(options.headers);
   if (options.token !== undefined) {
     recordToken('session', options.token);
-    headers.Authorization = `Bearer ${options.token}`;
+    headers.set('Authorization', `Bearer ${options.token}`);
   }
-  let body: string | undefined = options.rawBody;
+  let body: string | Uint8Array | undefined = options.rawBytes ?? options.rawBody;
   if (body === undefined && options.body !== undefined) body = JSON.stringify(options.body);
   const contentType =
     options.contentType === undefined && body !== undefined ? 'application/json' : options.contentType;
-  if (contentType !== undefined && contentType !== null) headers['Content-Type'] = contentType;
+  if (contentType !== undefined && contentType !== null) headers.set('Content-Type', contentType);
+  // fetch labels a string body text/plain by itself; bytes go without a Content-Type.
+  if (contentType === null && typeof body === 'string') body = new TextEncoder().encode(body);
+  for (const [name, value] of options.appendHeaders ?? []) headers.append(name, value);
 
   const response = await fetch(`${baseUrl}${route}`, {
     method: 'POST',
@@ -88,15 +124,20 @@ export async function post(route: Route, options: PostOptions = {}): Promise<Api
     ...(body === undefined ? {} : { body }),
   });
   const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const json = parseJson(text);
   throwOnEmulatedFunctionError(json);
   recordIssuedTokens(json);
-  return { status: response.status, headers: response.headers, text, json };
+  const result = { status: response.status, headers: response.headers, text, json };
+  notifyResponse(route, result);
+  return result;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -219,6 +260,13 @@ function recordIssuedTokens(json: unknown): void {
 /** The functions of serverless.yml. */
 export type FunctionKey = 'authorizer' | 'userSig' | 'privateMapKey' | 'cosSign';
 
+/** The function behind each token route. */
+export const FUNCTION_OF_ROUTE: Readonly<Record<Route, FunctionKey>> = {
+  '/v1/usersig': 'userSig',
+  '/v1/privatemapkey': 'privateMapKey',
+  '/v1/cos/sign': 'cosSign',
+};
+
 /**
  * Invokes a function directly through serverless-offline's Lambda Invoke API (no gateway): the
  * function's own result, headers included, untouched by the gateway emulation.
@@ -258,7 +306,7 @@ export async function invokeFunction(functionKey: FunctionKey, event: unknown): 
 export function authorizedEvent(
   route: Route,
   userId: string,
-  request: { headers?: Record<string, string>; body?: string } = {},
+  request: { headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean; role?: string } = {},
 ): Record<string, unknown> {
   return {
     version: '2.0',
@@ -269,11 +317,41 @@ export function authorizedEvent(
     requestContext: {
       requestId: 'e2e-direct-invoke',
       http: { method: 'POST', path: route },
-      authorizer: { lambda: { userId } },
+      authorizer: { lambda: { userId, ...(request.role === undefined ? {} : { role: request.role }) } },
     },
     ...(request.body === undefined ? {} : { body: request.body }),
-    isBase64Encoded: false,
+    isBase64Encoded: request.isBase64Encoded ?? false,
   };
+}
+
+/**
+ * Invokes the function of `route` directly (see {@link invokeFunction}) and returns its result as an
+ * {@link ApiResponse}, as the gateway would pass it on. For events the gateway emulation cannot make,
+ * such as a base64 body that is not UTF-8.
+ *
+ * @example
+ * ```ts
+ * const body = Buffer.from([0x7b, 0xff, 0x7d]).toString('base64');
+ * const response = await invokeRoute('/v1/usersig', authorizedEvent('/v1/usersig', 'alice', { body, isBase64Encoded: true }));
+ * ```
+ */
+export async function invokeRoute(route: Route, event: unknown): Promise<ApiResponse> {
+  const result = (await invokeFunction(FUNCTION_OF_ROUTE[route], event)) as {
+    statusCode?: unknown;
+    headers?: Record<string, string>;
+    body?: unknown;
+  };
+  if (typeof result.statusCode !== 'number' || typeof result.body !== 'string') {
+    throw new Error(`invoke ${route}: not an HTTP result: ${JSON.stringify(result).slice(0, 200)}`);
+  }
+  const response = {
+    status: result.statusCode,
+    headers: new Headers(result.headers),
+    text: result.body,
+    json: parseJson(result.body),
+  };
+  notifyResponse(route, response);
+  return response;
 }
 
 /** The admin API of the fake Secrets Manager (see test/support/fakeSecretsManager.ts). */

@@ -74,3 +74,34 @@ export const E2E_SETTINGS = Object.freeze({
 export function cosPrefixOf(userId: string): string {
   return `users/${userId}/`;
 }
+
+/**
+ * The documented error codes and their statuses (README, "API"): a client can receive these and no
+ * others, always with this status.
+ *
+ * @example
+ * ```ts
+ * expect(response.status).toBe(ERROR_CODE_STATUS[code]);
+ * ```
+ */
+export const ERROR_CODE_STATUS: Readonly<Record<string, number>> = Object.freeze({
+  INVALID_JSON: 400,
+  INVALID_REQUEST: 400,
+  EXPIRE_TOO_LONG: 400,
+  INVALID_EXPIRE: 400,
+  INVALID_ROOM: 400,
+  UNKNOWN_PRIVILEGE: 400,
+  INVALID_KEY: 400,
+  UNAUTHENTICATED: 401,
+  USER_MISMATCH: 403,
+  ROLE_UNKNOWN: 403,
+  PRIVILEGES_EXCEEDED: 403,
+  KEY_OUTSIDE_PREFIX: 403,
+  METHOD_NOT_ALLOWED: 403,
+  SCOPE_TOO_WIDE: 403,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  SECRETS_UNAVAILABLE: 503,
+  SESSION_KEYS_UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
+});
