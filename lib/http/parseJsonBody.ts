@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { HttpError } from './HttpError';
+import { hasDuplicateKeys } from './hasDuplicateKeys';
 import { headerValue } from './headerValue';
 
 /** The parsed body, set by {@link parseJsonBody} on the event. */
@@ -11,7 +12,8 @@ const JSON_MEDIA_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$
 /**
  * Parses a JSON object body: 415 unless the content type is `application/json` (UTF-8), 413 above
  * `maxBytes` (measured on the decoded bytes, before parsing), 400 for invalid JSON or a non-object.
- * An absent or empty body is `{}`, so `POST /v1/usersig` needs no body at all.
+ * An absent or empty body is `{}`, so `POST /v1/usersig` needs no body at all. A key repeated within
+ * one object is refused (400), since parsers disagree on which value wins.
  *
  * @example
  * ```ts
@@ -22,7 +24,10 @@ export function parseJsonBody(options: { maxBytes: number }): MiddlewareObj<Json
   return {
     before: (request) => {
       const event = request.event;
-      const raw = event.body ?? '';
+      // API Gateway always passes a string; an emulator may hand over an already parsed scalar
+      // (serverless-offline turns the body `0` into the number 0). Such a body is read as its JSON text.
+      const raw: string =
+        typeof event.body === 'string' ? event.body : event.body == null ? '' : JSON.stringify(event.body);
       const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
       if (bytes.length > options.maxBytes) {
         throw new HttpError('PAYLOAD_TOO_LARGE', `the body must be at most ${options.maxBytes} bytes`);
@@ -36,12 +41,17 @@ export function parseJsonBody(options: { maxBytes: number }): MiddlewareObj<Json
         throw new HttpError('UNSUPPORTED_MEDIA_TYPE', 'send the body as Content-Type: application/json');
       }
       const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+      let json: string;
       let parsed: unknown;
       try {
-        parsed = JSON.parse(text.decode(bytes));
+        json = text.decode(bytes);
+        parsed = JSON.parse(json);
       } catch {
         throw new HttpError('INVALID_JSON', 'the body is not valid UTF-8 JSON');
       }
+      // Parsers disagree on repeated keys (JSON.parse keeps the last): ambiguous, so refused.
+      if (hasDuplicateKeys(json))
+        throw new HttpError('INVALID_JSON', 'the body repeats a key within one object');
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
         throw new HttpError('INVALID_REQUEST', 'the body must be a JSON object');
       }

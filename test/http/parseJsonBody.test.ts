@@ -68,6 +68,20 @@ describe('parseJsonBody', () => {
     expect((await failure(e)).status).toBe(status);
   });
 
+  it('refuses a key repeated within one object, as parsers disagree on which wins', async () => {
+    const error = await failure(
+      event('{"userId":"bob","userId":"me"}', { 'content-type': 'application/json' }),
+    );
+    expect([error.status, error.code]).toEqual([400, 'INVALID_JSON']);
+  });
+
+  it('reads a body an emulator handed over already parsed as its JSON text (never a 500)', async () => {
+    for (const body of [0, false, 12.5]) {
+      const error = await failure(event(body as unknown as string, { 'content-type': 'application/json' }));
+      expect([error.status, error.code]).toEqual([400, 'INVALID_REQUEST']);
+    }
+  });
+
   it('checks the size before the content type, so a huge body is never parsed', async () => {
     expect((await failure(event('x'.repeat(1000), { 'content-type': 'text/plain' }))).code).toBe(
       'PAYLOAD_TOO_LARGE',
