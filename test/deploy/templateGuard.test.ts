@@ -34,6 +34,7 @@ const route = (withAuthorizer = true) => ({
     : { AuthorizationType: 'NONE' },
 });
 const good = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not JavaScript
   R: role([{ 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:x' }]),
   F: fn(),
   Route: route(),

@@ -116,29 +116,26 @@ describe('a malformed secret', () => {
       COS_SIGN,
       [DISTINCTIVE_COS_ID],
     ],
-  ])(
-    '%s: 503, and the log names the field but no value',
-    async (_name, secretText, field, routeCase, values) => {
-      await fakeSecretsManager.putSecret(routeCase.secretId, secretText);
-      try {
-        await waitOutSecretCache();
-        const from = logOffset();
+  ])('%s: 503, and the log names the field but no value', async (_name, secretText, field, routeCase, values) => {
+    await fakeSecretsManager.putSecret(routeCase.secretId, secretText);
+    try {
+      await waitOutSecretCache();
+      const from = logOffset();
 
-        expectUnavailable(await request(routeCase));
+      expectUnavailable(await request(routeCase));
 
-        const line = await waitForLog((text) => text.includes('"signing secret unavailable"'), { from });
-        const record = JSON.parse(line) as { detail?: string };
-        expect(record).toMatchObject({ level: 'error', code: 'SECRETS_UNAVAILABLE' });
-        expect(record.detail).toContain(`field "${field}"`);
-        const logged = logText();
-        for (const value of values) expect(logged).not.toContain(value);
-      } finally {
-        await fakeSecretsManager.restoreSecrets();
-      }
-      // A failure is not cached: the very next request reads the restored secret.
-      expect((await request(routeCase)).status).toBe(200);
-    },
-  );
+      const line = await waitForLog((text) => text.includes('"signing secret unavailable"'), { from });
+      const record = JSON.parse(line) as { detail?: string };
+      expect(record).toMatchObject({ level: 'error', code: 'SECRETS_UNAVAILABLE' });
+      expect(record.detail).toContain(`field "${field}"`);
+      const logged = logText();
+      for (const value of values) expect(logged).not.toContain(value);
+    } finally {
+      await fakeSecretsManager.restoreSecrets();
+    }
+    // A failure is not cached: the very next request reads the restored secret.
+    expect((await request(routeCase)).status).toBe(200);
+  });
 });
 
 describe('the secret cache of a warm function', () => {

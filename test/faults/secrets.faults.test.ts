@@ -172,19 +172,18 @@ describe.each(FAULTS)('the Secrets Manager endpoint %s', (_name, fault) => {
     await waitOutSecretCache();
   });
 
-  it.each(ROUTE_CASES)(
-    '%s, cold cache: 503 SECRETS_UNAVAILABLE with Retry-After, no token',
-    async (_route, routeCase) => {
-      await fakeSecretsManager.resetCalls();
+  it.each(
+    ROUTE_CASES,
+  )('%s, cold cache: 503 SECRETS_UNAVAILABLE with Retry-After, no token', async (_route, routeCase) => {
+    await fakeSecretsManager.resetCalls();
 
-      expectUnavailable(await request(routeCase));
+    expectUnavailable(await request(routeCase));
 
-      // The request really read the store (the cache was cold) and gave up after the configured attempts.
-      expect(await getSecretValueCalls(routeCase.secretId)).toEqual(
-        Array(fault.callsPerRequest).fill(fault.recordedFault),
-      );
-    },
-  );
+    // The request really read the store (the cache was cold) and gave up after the configured attempts.
+    expect(await getSecretValueCalls(routeCase.secretId)).toEqual(
+      Array(fault.callsPerRequest).fill(fault.recordedFault),
+    );
+  });
 
   describe('once the endpoint is healthy again', () => {
     // (The fault stays in place for all routes above; only now is it lifted.)
@@ -193,12 +192,11 @@ describe.each(FAULTS)('the Secrets Manager endpoint %s', (_name, fault) => {
       await fakeSecretsManager.restoreSecrets();
     });
 
-    it.each(ROUTE_CASES)(
-      '%s: the next request is a 200 signed with the right key',
-      async (_route, routeCase) => {
-        expectHealthy(routeCase, await request(routeCase));
-      },
-    );
+    it.each(
+      ROUTE_CASES,
+    )('%s: the next request is a 200 signed with the right key', async (_route, routeCase) => {
+      expectHealthy(routeCase, await request(routeCase));
+    });
   });
 });
 

@@ -18,13 +18,12 @@ describe('routed functions', () => {
     expect(routed.sort()).toEqual(['cosSign', 'privateMapKey', 'userSig']);
   });
 
-  it.each(routed)(
-    '%s is built with createTokenHandler (principal required before anything else)',
-    async (name) => {
-      const module = (await import(`../../functions/${name}.ts`)) as { handler: unknown };
-      expect(isTokenHandler(module.handler)).toBe(true);
-    },
-  );
+  it.each(
+    routed,
+  )('%s is built with createTokenHandler (principal required before anything else)', async (name) => {
+    const module = (await import(`../../functions/${name}.ts`)) as { handler: unknown };
+    expect(isTokenHandler(module.handler)).toBe(true);
+  });
 
   it('every routed function names the session authorizer', () => {
     const routes = [...functionsBlock.matchAll(/- httpApi:[\s\S]*?(?=\n {6}- |\n {2}\w+:\n|$)/g)].map(

@@ -10,31 +10,30 @@ function errorOf(response: ApiResponse): unknown {
 }
 
 describe('service bugs found by the fuzz suite, now fixed', () => {
-  it.each(['0', '-0', '0.0', 'false'])(
-    'K1: the JSON body %s (handed to the function as a number or boolean by the emulator) is a 400, not a 500',
-    async (body) => {
-      const response = await post('/v1/usersig', { token: await sessionToken('known_k1'), rawBody: body });
-      expect(errorOf(response)).toEqual({
-        status: 400,
-        body: { error: { code: 'INVALID_REQUEST', message: expect.any(String) } },
-      });
-    },
-  );
+  it.each([
+    '0',
+    '-0',
+    '0.0',
+    'false',
+  ])('K1: the JSON body %s (handed to the function as a number or boolean by the emulator) is a 400, not a 500', async (body) => {
+    const response = await post('/v1/usersig', { token: await sessionToken('known_k1'), rawBody: body });
+    expect(errorOf(response)).toEqual({
+      status: 400,
+      body: { error: { code: 'INVALID_REQUEST', message: expect.any(String) } },
+    });
+  });
 
   it.each([
     ['/v1/usersig', '{"userId":"someone_else","userId":"known_k2"}'],
     ['/v1/usersig', '{"userId":"known_k2","userId":"someone_else"}'],
     ['/v1/privatemapkey', '{"roomId":"x","roomId":1}'],
-  ] as const)(
-    'K2: %s with duplicate keys %s is refused as ambiguous (400 INVALID_JSON)',
-    async (route, body) => {
-      const response = await post(route, { token: await sessionToken('known_k2'), rawBody: body });
-      expect(errorOf(response)).toEqual({
-        status: 400,
-        body: { error: { code: 'INVALID_JSON', message: expect.any(String) } },
-      });
-    },
-  );
+  ] as const)('K2: %s with duplicate keys %s is refused as ambiguous (400 INVALID_JSON)', async (route, body) => {
+    const response = await post(route, { token: await sessionToken('known_k2'), rawBody: body });
+    expect(errorOf(response)).toEqual({
+      status: 400,
+      body: { error: { code: 'INVALID_JSON', message: expect.any(String) } },
+    });
+  });
 });
 
 describe('serverless-offline, not the service (why the fuzz generators route around these)', () => {

@@ -258,81 +258,78 @@ const EXPECTED_CODES: Record<Route, string[]> = {
 };
 
 describe(`fuzz: ${RUNS} hostile requests per route, ${CONCURRENCY} at a time`, () => {
-  it.each(ROUTES.map((route, index) => [route, index] as const))(
-    '%s: every response keeps every invariant',
-    async (route, index) => {
-      const seed = (SEED + index) % 2_147_483_647;
-      const cases = fc.sample(hostileRequest(route), { numRuns: RUNS, seed });
-      const stats: RouteStats = {
-        route,
-        seed,
-        sent: 0,
-        ms: 0,
-        statuses: new Map(),
-        codes: new Map(),
-        families: new Map(),
-        auths: new Map(),
-        known: new Map(),
-        refusedThoughModelAccepts: new Map(),
-        violations: [],
-      };
-      allStats.push(stats);
-      const started = Date.now();
+  it.each(
+    ROUTES.map((route, index) => [route, index] as const),
+  )('%s: every response keeps every invariant', async (route, index) => {
+    const seed = (SEED + index) % 2_147_483_647;
+    const cases = fc.sample(hostileRequest(route), { numRuns: RUNS, seed });
+    const stats: RouteStats = {
+      route,
+      seed,
+      sent: 0,
+      ms: 0,
+      statuses: new Map(),
+      codes: new Map(),
+      families: new Map(),
+      auths: new Map(),
+      known: new Map(),
+      refusedThoughModelAccepts: new Map(),
+      violations: [],
+    };
+    allStats.push(stats);
+    const started = Date.now();
 
-      await pool(cases, CONCURRENCY, async (c, caseIndex) => {
-        let response: ApiResponse;
-        try {
-          response = await send(c);
-        } catch (error) {
-          const cause = (error as Error).cause;
-          stats.violations.push(
-            `#${caseIndex} the request failed: ${(error as Error).message}${cause === undefined ? '' : ` (${String(cause)})`}\n    ${preview(c)}`,
-          );
-          return;
-        }
-        stats.sent += 1;
-        const verdict = judge(c, response);
-        count(stats.statuses, response.status);
-        count(stats.codes, verdict.code);
-        const outcome = verdict.known === undefined ? `${response.status}` : verdict.known;
-        const family = stats.families.get(c.family) ?? new Map<string, number>();
-        stats.families.set(c.family, family);
-        count(family, outcome);
-        const authKind = c.auth.kind === 'broken' ? `broken: ${c.auth.how}` : c.auth.kind;
-        const auth = stats.auths.get(authKind) ?? new Map<string, number>();
-        stats.auths.set(authKind, auth);
-        count(auth, outcome);
-        if (verdict.refusedThoughModelAccepts !== undefined) {
-          const refused = stats.refusedThoughModelAccepts.get(verdict.refusedThoughModelAccepts) ?? {
-            count: 0,
-            example: `${response.text.slice(0, 140)} for ${preview(c)}`,
-          };
-          refused.count += 1;
-          stats.refusedThoughModelAccepts.set(verdict.refusedThoughModelAccepts, refused);
-        }
-        if (verdict.known !== undefined) {
-          const known = stats.known.get(verdict.known) ?? { count: 0, example: preview(c) };
-          known.count += 1;
-          stats.known.set(verdict.known, known);
-        }
-        for (const problem of verdict.violations) {
-          stats.violations.push(
-            `#${caseIndex} ${problem}: ${response.status} ${response.text.slice(0, 160)}\n    ${preview(c)}`,
-          );
-        }
-      });
-      stats.ms = Date.now() - started;
-      console.info(report(stats));
-
-      expect(stats.violations.slice(0, 15), `${stats.violations.length} violations (seed ${seed})`).toEqual(
-        [],
-      );
-      expect(stats.sent).toBe(RUNS);
-      if (RUNS >= 1000) {
-        const missing = EXPECTED_CODES[route].filter((code) => !stats.codes.has(code));
-        expect(missing, 'codes the run never produced').toEqual([]);
-        expect(stats.codes.get('OK') ?? 0, 'enough 200s').toBeGreaterThanOrEqual(RUNS * 0.1);
+    await pool(cases, CONCURRENCY, async (c, caseIndex) => {
+      let response: ApiResponse;
+      try {
+        response = await send(c);
+      } catch (error) {
+        const cause = (error as Error).cause;
+        stats.violations.push(
+          `#${caseIndex} the request failed: ${(error as Error).message}${cause === undefined ? '' : ` (${String(cause)})`}\n    ${preview(c)}`,
+        );
+        return;
       }
-    },
-  );
+      stats.sent += 1;
+      const verdict = judge(c, response);
+      count(stats.statuses, response.status);
+      count(stats.codes, verdict.code);
+      const outcome = verdict.known === undefined ? `${response.status}` : verdict.known;
+      const family = stats.families.get(c.family) ?? new Map<string, number>();
+      stats.families.set(c.family, family);
+      count(family, outcome);
+      const authKind = c.auth.kind === 'broken' ? `broken: ${c.auth.how}` : c.auth.kind;
+      const auth = stats.auths.get(authKind) ?? new Map<string, number>();
+      stats.auths.set(authKind, auth);
+      count(auth, outcome);
+      if (verdict.refusedThoughModelAccepts !== undefined) {
+        const refused = stats.refusedThoughModelAccepts.get(verdict.refusedThoughModelAccepts) ?? {
+          count: 0,
+          example: `${response.text.slice(0, 140)} for ${preview(c)}`,
+        };
+        refused.count += 1;
+        stats.refusedThoughModelAccepts.set(verdict.refusedThoughModelAccepts, refused);
+      }
+      if (verdict.known !== undefined) {
+        const known = stats.known.get(verdict.known) ?? { count: 0, example: preview(c) };
+        known.count += 1;
+        stats.known.set(verdict.known, known);
+      }
+      for (const problem of verdict.violations) {
+        stats.violations.push(
+          `#${caseIndex} ${problem}: ${response.status} ${response.text.slice(0, 160)}\n    ${preview(c)}`,
+        );
+      }
+    });
+    stats.ms = Date.now() - started;
+    console.info(report(stats));
+
+    expect(stats.violations.slice(0, 15), `${stats.violations.length} violations (seed ${seed})`).toEqual([]);
+    expect(stats.sent).toBe(RUNS);
+    if (RUNS >= 1000) {
+      const missing = EXPECTED_CODES[route].filter((code) => !stats.codes.has(code));
+      expect(missing, 'codes the run never produced').toEqual([]);
+      expect(stats.codes.get('OK') ?? 0, 'enough 200s').toBeGreaterThanOrEqual(RUNS * 0.1);
+    }
+  });
 });

@@ -15,12 +15,19 @@ describe('assertCosMethod', () => {
     expect(assertCosMethod('delete', ['Delete'])).toBe('DELETE');
   });
 
-  it.each(['POST', 'DELETE', 'OPTIONS', '', 'GE', 'GET ', ' GET', 'GET\n', 'G-ET'])(
-    'refuses %j',
-    (method) => {
-      expectPolicyError(() => assertCosMethod(method, allowed), 'METHOD_NOT_ALLOWED');
-    },
-  );
+  it.each([
+    'POST',
+    'DELETE',
+    'OPTIONS',
+    '',
+    'GE',
+    'GET ',
+    ' GET',
+    'GET\n',
+    'G-ET',
+  ])('refuses %j', (method) => {
+    expectPolicyError(() => assertCosMethod(method, allowed), 'METHOD_NOT_ALLOWED');
+  });
 
   it('refuses non-ASCII letters that upper-case onto an allowed method', () => {
     // 'ſ' (long s) upper-cases to 'S', 'ı' (dotless i) to 'I'.

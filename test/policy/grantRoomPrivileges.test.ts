@@ -69,16 +69,22 @@ describe('grantRoomPrivileges', () => {
     );
   });
 
-  it.each(['sendaudio', 'SendAudio', 'all', '', 'toString', '__proto__', 'constructor', '0xff'])(
-    'refuses the unknown privilege name %j without echoing it',
-    (name) => {
-      const error = expectPolicyError(
-        () => grantRoomPrivileges({ ...base, role: 'anchor', requested: ['enterRoom', name] }),
-        'UNKNOWN_PRIVILEGE',
-      );
-      expect(error.message).toContain('privileges[1]');
-    },
-  );
+  it.each([
+    'sendaudio',
+    'SendAudio',
+    'all',
+    '',
+    'toString',
+    '__proto__',
+    'constructor',
+    '0xff',
+  ])('refuses the unknown privilege name %j without echoing it', (name) => {
+    const error = expectPolicyError(
+      () => grantRoomPrivileges({ ...base, role: 'anchor', requested: ['enterRoom', name] }),
+      'UNKNOWN_PRIVILEGE',
+    );
+    expect(error.message).toContain('privileges[1]');
+  });
 
   it('reports an unknown name before an excess (a typo is a 400, not a 403)', () => {
     expectPolicyError(
@@ -87,12 +93,17 @@ describe('grantRoomPrivileges', () => {
     );
   });
 
-  it.each(['director', 'Anchor', '', 'constructor', '__proto__', 'toString', 'hasOwnProperty'])(
-    'refuses the unknown role %j',
-    (role) => {
-      expectPolicyError(() => grantRoomPrivileges({ ...base, role }), 'ROLE_UNKNOWN');
-    },
-  );
+  it.each([
+    'director',
+    'Anchor',
+    '',
+    'constructor',
+    '__proto__',
+    'toString',
+    'hasOwnProperty',
+  ])('refuses the unknown role %j', (role) => {
+    expectPolicyError(() => grantRoomPrivileges({ ...base, role }), 'ROLE_UNKNOWN');
+  });
 
   it('refuses an unknown default role too', () => {
     expectPolicyError(() => grantRoomPrivileges({ roles, defaultRole: 'nobody' }), 'ROLE_UNKNOWN');

@@ -12,12 +12,21 @@ describe('parseRoom', () => {
     expect(parseRoom({ roomId: 4_294_967_294 })).toEqual({ roomId: 4_294_967_294 });
   });
 
-  it.each([0, -1, 4_294_967_295, 2 ** 32, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '123', null, true, [1]])(
-    'refuses the numeric room %j',
-    (roomId) => {
-      expectPolicyError(() => parseRoom({ roomId }), 'INVALID_ROOM');
-    },
-  );
+  it.each([
+    0,
+    -1,
+    4_294_967_295,
+    2 ** 32,
+    1.5,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    '123',
+    null,
+    true,
+    [1],
+  ])('refuses the numeric room %j', (roomId) => {
+    expectPolicyError(() => parseRoom({ roomId }), 'INVALID_ROOM');
+  });
 
   it('keeps a string of digits as a string room: never converted', () => {
     expect(parseRoom({ strRoomId: '123' })).toEqual({ strRoomId: '123' });

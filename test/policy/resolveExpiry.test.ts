@@ -21,12 +21,19 @@ describe('resolveExpiry', () => {
     expectPolicyError(() => resolveExpiry(Number.MAX_SAFE_INTEGER, policy), 'EXPIRE_TOO_LONG');
   });
 
-  it.each([0, -1, -86_400, 0.5, 1.5, 86_400.5, Number.NaN, Number.POSITIVE_INFINITY, -0])(
-    'refuses %s as an invalid expiry',
-    (requested) => {
-      expectPolicyError(() => resolveExpiry(requested, policy), 'INVALID_EXPIRE');
-    },
-  );
+  it.each([
+    0,
+    -1,
+    -86_400,
+    0.5,
+    1.5,
+    86_400.5,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    -0,
+  ])('refuses %s as an invalid expiry', (requested) => {
+    expectPolicyError(() => resolveExpiry(requested, policy), 'INVALID_EXPIRE');
+  });
 
   it('treats a non-number as a programming error', () => {
     expect(() => resolveExpiry('300' as unknown as number, policy)).toThrow(TypeError);

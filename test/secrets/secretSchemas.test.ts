@@ -174,22 +174,22 @@ describe('CosSecretSchema', () => {
     secretKey: 'a non-empty string of visible ASCII characters',
   };
 
-  it.each(['secretId', 'secretKey'] as const)(
-    'rejects an empty, missing or whitespace-holding %s',
-    (field) => {
-      for (const bad of ['', 'has space', 'tab\there']) {
-        const error = rejection(() => parseCos({ ...validCos, [field]: bad }));
-        expect(error.message).toBe(`secret "cos": field "${field}" must be ${COS_KEY_EXPECTATION[field]}`);
-        expectNoLeak(error, 'has space', 'tab\there');
-      }
-      const { [field]: _dropped, ...rest } = validCos;
-      const missing = rejection(() => parseCos(rest));
-      expect(missing.message).toBe(
-        `secret "cos": field "${field}" is required and must be ${COS_KEY_EXPECTATION[field]}`,
-      );
-      expectNoLeak(missing);
-    },
-  );
+  it.each([
+    'secretId',
+    'secretKey',
+  ] as const)('rejects an empty, missing or whitespace-holding %s', (field) => {
+    for (const bad of ['', 'has space', 'tab\there']) {
+      const error = rejection(() => parseCos({ ...validCos, [field]: bad }));
+      expect(error.message).toBe(`secret "cos": field "${field}" must be ${COS_KEY_EXPECTATION[field]}`);
+      expectNoLeak(error, 'has space', 'tab\there');
+    }
+    const { [field]: _dropped, ...rest } = validCos;
+    const missing = rejection(() => parseCos(rest));
+    expect(missing.message).toBe(
+      `secret "cos": field "${field}" is required and must be ${COS_KEY_EXPECTATION[field]}`,
+    );
+    expectNoLeak(missing);
+  });
 
   it('rejects a secretId holding "&", which would split the signed q-ak field', () => {
     expect(rejection(() => parseCos({ ...validCos, secretId: 'AKID&x' })).fields).toEqual(['secretId']);

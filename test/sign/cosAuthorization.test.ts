@@ -75,22 +75,21 @@ describe('cosAuthorization', () => {
     expect(vectors.length).toBeGreaterThan(0);
   });
 
-  it.each(vectors.map((vector) => [vector.id, vector] as const))(
-    'reproduces %s from cos-nodejs-sdk-v5',
-    (_id, vector) => {
-      const input = toInput(vector);
-      expect(cosAuthorization(input)).toBe(vector.expected);
+  it.each(
+    vectors.map((vector) => [vector.id, vector] as const),
+  )('reproduces %s from cos-nodejs-sdk-v5', (_id, vector) => {
+    const input = toInput(vector);
+    expect(cosAuthorization(input)).toBe(vector.expected);
 
-      const { httpString, headerList, urlParamList } = cosHttpString({
-        method: input.method,
-        pathname: input.pathname,
-        query: input.query ?? {},
-        headers: input.headers ?? {},
-      });
-      expect(httpString).toBe(vector.intermediate.formatString);
-      expect(vector.expected).toContain(`&q-header-list=${headerList}&q-url-param-list=${urlParamList}&`);
-    },
-  );
+    const { httpString, headerList, urlParamList } = cosHttpString({
+      method: input.method,
+      pathname: input.pathname,
+      query: input.query ?? {},
+      headers: input.headers ?? {},
+    });
+    expect(httpString).toBe(vector.intermediate.formatString);
+    expect(vector.expected).toContain(`&q-header-list=${headerList}&q-url-param-list=${urlParamList}&`);
+  });
 
   const base = {
     secretId: 'AKIDQjz3ltompVjBni5LitkWHFlFpwkn9U5q',
