@@ -134,9 +134,8 @@ function canonicalParams(params: CosParamEntries): { pairs: string; list: string
   if (params.length === 0) return { pairs: '', list: '' };
   // The SDK sorts the pairs by raw lower-cased name but the list by encoded lower-cased name; for
   // names in [A-Za-z0-9._~-] encoding changes nothing, so one sort serves both.
-  const entries = params.map(
-    ([name, value]) => [cosUriEncode(name).toLowerCase(), cosUriEncode(String(value))] as const,
-  );
+  // Names are validated to [A-Za-z0-9._~-], which encoding leaves unchanged: only values are encoded.
+  const entries = params.map(([name, value]) => [name.toLowerCase(), cosUriEncode(String(value))] as const);
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return {
     pairs: entries.map(([name, value]) => `${name}=${value}`).join('&'),
