@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { createRequire } from 'node:module';
 import COS from 'cos-nodejs-sdk-v5';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cosV4Signature, decodeUserSig, verifyUserSig } from '../../lib/sign';
@@ -9,6 +8,7 @@ import type {
   PrivateMapKeyResponse,
   UserSigResponse,
 } from '../../lib/tokens';
+import { OfficialTlsSigApiV2 } from '../support/officialTlsSigApi';
 import { inflateTicket } from '../support/tencentVectors';
 import { authorizedEvent, invokeFunction, nowSeconds, post, ROUTES, sessionToken } from './support/client';
 import { E2E_COS_SECRET, E2E_SETTINGS, E2E_TRTC_SECRET } from './support/fixtures';
@@ -17,19 +17,7 @@ import { E2E_COS_SECRET, E2E_SETTINGS, E2E_TRTC_SECRET } from './support/fixture
 // and against Tencent's official npm packages (tls-sig-api-v2 regenerates the same ticket at the
 // server's clock; cos-nodejs-sdk-v5 computes the same Authorization / the same v4 fields).
 
-const require = createRequire(import.meta.url);
-interface OfficialV2Api {
-  genUserSig(userId: string, expire: number): string;
-  genPrivateMapKey(userId: string, expire: number, roomId: number, privilegeMap: number): string;
-  genPrivateMapKeyWithStringRoomID(
-    userId: string,
-    expire: number,
-    roomStr: string,
-    privilegeMap: number,
-  ): string;
-}
-const { Api } = require('tls-sig-api-v2') as { Api: new (sdkAppId: number, key: string) => OfficialV2Api };
-const official = new Api(E2E_TRTC_SECRET.sdkAppId, E2E_TRTC_SECRET.secretKey);
+const official = new OfficialTlsSigApiV2(E2E_TRTC_SECRET.sdkAppId, E2E_TRTC_SECRET.secretKey);
 
 /** Runs the official library with its clock pinned to the server's `serverTime`. */
 function atServerTime<T>(serverTime: number, run: () => T): T {

@@ -1,44 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { genPrivateMapKey, genUserSig, genUserSigV1, verifyUserSig, verifyUserSigV1 } from '../../lib/sign';
+import { OfficialTlsSigApiV1, OfficialTlsSigApiV2 } from '../support/officialTlsSigApi';
 import { inflateTicket, sameZlibAsVectors } from '../support/tencentVectors';
 
 // Property tests against Tencent's official npm packages on random ASCII inputs: same output (whole
 // string with this Node's zlib, which the official Node library also uses), and mutual verification
 // for the randomized v1 ECDSA tickets.
-
-const require = createRequire(import.meta.url);
-
-interface OfficialV2Api {
-  genUserSig(userId: string, expire: number): string;
-  genSig(userId: string, expire: number, userBuf: Buffer): string;
-  genPrivateMapKey(userId: string, expire: number, roomId: number, privilegeMap: number): string;
-  genPrivateMapKeyWithStringRoomID(
-    userId: string,
-    expire: number,
-    roomStr: string,
-    privilegeMap: number,
-  ): string;
-}
-const { Api } = require('tls-sig-api-v2') as { Api: new (sdkAppId: number, key: string) => OfficialV2Api };
-
-interface OfficialV1Sig {
-  genSig(userId: string): string;
-  genSigWithUserbuf(userId: string, userBuf: Buffer): string;
-  verifySig(sig: string, userId: string): boolean;
-  /** Returns the userbuf decoded as a UTF-8 string (lossy), or false. */
-  verifySigWithUserbuf(sig: string, userId: string): string | false;
-}
-const { Sig } = require('tls-sig-api') as {
-  Sig: new (config: {
-    sdk_appid: number;
-    expire_after: number;
-    private_key_string: string;
-    public_key_string: string;
-  }) => OfficialV1Sig;
-};
 
 const NUM_RUNS = 1000;
 
@@ -85,7 +54,7 @@ describe('cross-check with tls-sig-api-v2 (official Node library)', () => {
         subSecondMs,
         (app, key, user, exp, now, ms) => {
           pinClock(now, ms);
-          const official = new Api(app, key).genUserSig(user, exp);
+          const official = new OfficialTlsSigApiV2(app, key).genUserSig(user, exp);
           expectSameTicket(
             genUserSig({ sdkAppId: app, secretKey: key, userId: user, expire: exp, now }),
             official,
@@ -108,7 +77,7 @@ describe('cross-check with tls-sig-api-v2 (official Node library)', () => {
         userBuf,
         (app, key, user, exp, now, buf) => {
           pinClock(now, 0);
-          const official = new Api(app, key).genSig(user, exp, buf);
+          const official = new OfficialTlsSigApiV2(app, key).genSig(user, exp, buf);
           const ours = genUserSig({
             sdkAppId: app,
             secretKey: key,
@@ -137,7 +106,7 @@ describe('cross-check with tls-sig-api-v2 (official Node library)', () => {
         privilegeMap,
         (app, key, user, exp, now, ms, room, privileges) => {
           pinClock(now, ms);
-          const official = new Api(app, key).genPrivateMapKey(user, exp, room, privileges);
+          const official = new OfficialTlsSigApiV2(app, key).genPrivateMapKey(user, exp, room, privileges);
           const ours = genPrivateMapKey({
             sdkAppId: app,
             secretKey: key,
@@ -173,7 +142,12 @@ describe('cross-check with tls-sig-api-v2 (official Node library)', () => {
         privilegeMap,
         (app, key, user, exp, now, room, privileges) => {
           pinClock(now, 0);
-          const official = new Api(app, key).genPrivateMapKeyWithStringRoomID(user, exp, room, privileges);
+          const official = new OfficialTlsSigApiV2(app, key).genPrivateMapKeyWithStringRoomID(
+            user,
+            exp,
+            room,
+            privileges,
+          );
           const ours = genPrivateMapKey({
             sdkAppId: app,
             secretKey: key,
@@ -210,7 +184,7 @@ describe('cross-check with tls-sig-api (official legacy v1 Node library)', () =>
     fc.assert(
       fc.property(sdkAppId, userId, expire, nowSeconds, userBuf, (app, user, exp, now, buf) => {
         pinClock(now, 0);
-        const official = new Sig({ sdk_appid: app, expire_after: exp, ...keys });
+        const official = new OfficialTlsSigApiV1({ sdk_appid: app, expire_after: exp, ...keys });
         const ours = genUserSigV1({
           sdkAppId: app,
           privateKeyPem: keys.private_key_string,

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../../lib/http/HttpError';
@@ -8,19 +7,8 @@ import { decodeUserSig, verifyUserSig } from '../../lib/sign';
 import { issuePrivateMapKey } from '../../lib/tokens/issuePrivateMapKey';
 import { parsePrivateMapKeyRequest } from '../../lib/tokens/privateMapKeyRequest';
 import { expectPolicyError } from '../policy/expectPolicyError';
+import { OfficialTlsSigApiV2 } from '../support/officialTlsSigApi';
 import { config, NOW, trtcSecret } from './fixtures';
-
-const require = createRequire(import.meta.url);
-interface OfficialV2Api {
-  genPrivateMapKey(userId: string, expire: number, roomId: number, privilegeMap: number): string;
-  genPrivateMapKeyWithStringRoomID(
-    userId: string,
-    expire: number,
-    roomStr: string,
-    privilegeMap: number,
-  ): string;
-}
-const { Api } = require('tls-sig-api-v2') as { Api: new (sdkAppId: number, key: string) => OfficialV2Api };
 
 const anchor: Principal = { userId: 'alice', role: 'anchor' };
 const viewer: Principal = { userId: 'bob' }; // no role claim: the default role, audience
@@ -90,7 +78,7 @@ describe('issuePrivateMapKey', () => {
   });
 
   it('equals the official tls-sig-api-v2 privateMapKey for the same clock', () => {
-    const api = new Api(trtcSecret.sdkAppId, trtcSecret.secretKey);
+    const api = new OfficialTlsSigApiV2(trtcSecret.sdkAppId, trtcSecret.secretKey);
     const numeric = issue({ roomId: 10000, privileges: ['enterRoom', 'sendAudio'], expire: 3600 });
     const named = issue({ strRoomId: 'class-2024_09.A', expire: 60 }, viewer);
     // The official library reads the clock twice; any instant inside the same second gives one reading.

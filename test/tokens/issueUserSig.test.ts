@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../../lib/http/HttpError';
@@ -8,12 +7,8 @@ import { decodeUserSig, verifyUserSig } from '../../lib/sign';
 import { issueUserSig } from '../../lib/tokens/issueUserSig';
 import { parseUserSigRequest } from '../../lib/tokens/userSigRequest';
 import { expectPolicyError } from '../policy/expectPolicyError';
+import { OfficialTlsSigApiV2 } from '../support/officialTlsSigApi';
 import { config, NOW, trtcSecret } from './fixtures';
-
-const require = createRequire(import.meta.url);
-const { Api } = require('tls-sig-api-v2') as {
-  Api: new (sdkAppId: number, key: string) => { genUserSig(userId: string, expire: number): string };
-};
 
 const alice: Principal = { userId: 'alice' };
 const issue = (body: unknown, principal: Principal = alice, now = NOW) =>
@@ -54,7 +49,10 @@ describe('issueUserSig', () => {
       const ours = issue({ expire }, { userId }).userSig;
       // The official library reads Date.now() itself; pin it a fraction into the same second.
       vi.spyOn(Date, 'now').mockReturnValue(NOW * 1000 + 345);
-      const official = new Api(trtcSecret.sdkAppId, trtcSecret.secretKey).genUserSig(userId, expire);
+      const official = new OfficialTlsSigApiV2(trtcSecret.sdkAppId, trtcSecret.secretKey).genUserSig(
+        userId,
+        expire,
+      );
       vi.restoreAllMocks();
       expect(ours).toBe(official);
     }
