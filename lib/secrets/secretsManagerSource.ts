@@ -73,10 +73,12 @@ export function secretsManagerSource(options: SecretsManagerSourceOptions): Fetc
   };
 
   return async () => {
-    const [value, nextRotationDate] = await Promise.all([
-      client.send(new GetSecretValueCommand({ SecretId: secretId })),
-      fetchRotationDate ? readRotationDate() : undefined,
-    ]);
+    // Both calls start together, but only the secret is waited for: a slow DescribeSecret must not
+    // hold a cold request for its whole timeout. A rotation date arriving later than the grace is
+    // dropped for this load (the TTL alone applies; the next load asks again).
+    const rotation = fetchRotationDate ? readRotationDate() : undefined;
+    const value = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    const nextRotationDate = rotation && (await settledWithin(rotation, ROTATION_DATE_GRACE_MS));
     if (typeof value.SecretString !== 'string') {
       throw new SecretInvalidError(
         `secret "${secretId}" has no SecretString (binary secrets are not supported; store a JSON string)`,
@@ -90,4 +92,16 @@ export function secretsManagerSource(options: SecretsManagerSourceOptions): Fetc
     if (nextRotationDate !== undefined) result.nextRotationDate = nextRotationDate;
     return result;
   };
+}
+
+/** How long a load waits for the rotation date once the secret itself has arrived. */
+export const ROTATION_DATE_GRACE_MS = 100;
+
+function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, ms, undefined);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

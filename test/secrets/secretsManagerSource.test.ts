@@ -48,6 +48,19 @@ describe('secretsManagerSource', () => {
     ]);
   });
 
+  it('does not hold the load for a slow DescribeSecret: past the grace, the rotation date is dropped', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: SECRET_STRING });
+    secretsManager
+      .on(DescribeSecretCommand)
+      .callsFake(
+        () => new Promise((resolve) => setTimeout(() => resolve({ NextRotationDate: new Date() }), 1_000)),
+      );
+    const fetchSecret = secretsManagerSource({ client, secretId: SECRET_ID, fetchRotationDate: true });
+    const started = Date.now();
+    expect(await fetchSecret()).toEqual({ secretString: SECRET_STRING });
+    expect(Date.now() - started).toBeLessThan(900);
+  });
+
   it('returns no rotation date when the secret does not rotate', async () => {
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: SECRET_STRING });
     secretsManager.on(DescribeSecretCommand).resolves({ RotationEnabled: false });
