@@ -48,17 +48,12 @@ describe('secretsManagerSource', () => {
     ]);
   });
 
-  it('does not hold the load for a slow DescribeSecret: past the grace, the rotation date is dropped', async () => {
+  it('does not hold the load for a DescribeSecret that never answers: the rotation date is dropped', async () => {
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: SECRET_STRING });
-    secretsManager
-      .on(DescribeSecretCommand)
-      .callsFake(
-        () => new Promise((resolve) => setTimeout(() => resolve({ NextRotationDate: new Date() }), 1_000)),
-      );
+    // Never settles: a load that waited for it would never finish (and this test would time out).
+    secretsManager.on(DescribeSecretCommand).callsFake(() => new Promise(() => {}));
     const fetchSecret = secretsManagerSource({ client, secretId: SECRET_ID, fetchRotationDate: true });
-    const started = Date.now();
     expect(await fetchSecret()).toEqual({ secretString: SECRET_STRING });
-    expect(Date.now() - started).toBeLessThan(900);
   });
 
   it('returns no rotation date when the secret does not rotate', async () => {
