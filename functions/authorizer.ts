@@ -2,8 +2,7 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
-import { loadConfig } from '../lib/config';
-import { createLogger } from '../lib/log/logger';
+import { config, logger } from '../lib/runtime/coldStart';
 import {
   authorizerContext,
   createSessionVerifier,
@@ -19,8 +18,6 @@ import {
 
 // Cold start: a bad configuration fails the init, loudly; the verifier (and its JWKS cache) is shared
 // by every request this container serves.
-const config = loadConfig(process.env);
-const logger = createLogger({ level: config.logLevel });
 const verifier = createSessionVerifier(config.session);
 
 /**
