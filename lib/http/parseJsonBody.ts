@@ -28,11 +28,14 @@ export function parseJsonBody(options: { maxBytes: number }): MiddlewareObj<Json
       // (serverless-offline turns the body `0` into the number 0). Such a body is read as its JSON text.
       const raw: string =
         typeof event.body === 'string' ? event.body : event.body == null ? '' : JSON.stringify(event.body);
-      const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-      if (bytes.length > options.maxBytes) {
+      // A plain body is already text (the gateway decoded it); only a base64 body is bytes, which must be
+      // strict UTF-8. Sizes are always counted in bytes.
+      const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : undefined;
+      const size = bytes ? bytes.length : Buffer.byteLength(raw, 'utf8');
+      if (size > options.maxBytes) {
         throw new HttpError('PAYLOAD_TOO_LARGE', `the body must be at most ${options.maxBytes} bytes`);
       }
-      if (bytes.length === 0) {
+      if (size === 0) {
         event.jsonBody = {};
         return;
       }
@@ -40,11 +43,10 @@ export function parseJsonBody(options: { maxBytes: number }): MiddlewareObj<Json
       if (!JSON_MEDIA_TYPE.test(contentType.trim())) {
         throw new HttpError('UNSUPPORTED_MEDIA_TYPE', 'send the body as Content-Type: application/json');
       }
-      const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
       let json: string;
       let parsed: unknown;
       try {
-        json = text.decode(bytes);
+        json = bytes ? new TextDecoder('utf-8', { fatal: true }).decode(bytes) : raw;
         parsed = JSON.parse(json);
       } catch {
         throw new HttpError('INVALID_JSON', 'the body is not valid UTF-8 JSON');

@@ -54,11 +54,13 @@ interface LoggerSettings {
   readonly now: () => number;
 }
 
-// A class so that child(), called once per request, allocates one small object and no closures.
+// A class so that child(), called once per request, allocates one small object: it keeps a link to its
+// parent instead of merging fields, which happens only when a line is actually written.
 class JsonLinesLogger implements Logger {
   constructor(
     private readonly settings: LoggerSettings,
-    private readonly base: LogFields,
+    private readonly fields: LogFields,
+    private readonly parent?: JsonLinesLogger,
   ) {}
 
   debug(message: string, fields?: LogFields): void {
@@ -74,7 +76,11 @@ class JsonLinesLogger implements Logger {
     this.emit('error', message, fields);
   }
   child(fields: LogFields): Logger {
-    return new JsonLinesLogger(this.settings, { ...this.base, ...fields });
+    return new JsonLinesLogger(this.settings, fields, this);
+  }
+
+  private allFields(): LogFields {
+    return this.parent ? { ...this.parent.allFields(), ...this.fields } : this.fields;
   }
 
   private emit(level: LogLevel, message: string, fields?: LogFields): void {
@@ -83,7 +89,7 @@ class JsonLinesLogger implements Logger {
       level,
       time: new Date(this.settings.now()).toISOString(),
       message,
-      ...this.base,
+      ...this.allFields(),
       ...fields,
     };
     this.settings.write(JSON.stringify(redact(record)));
