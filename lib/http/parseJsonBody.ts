@@ -46,7 +46,8 @@ export function parseJsonBody(options: { maxBytes: number }): MiddlewareObj<Json
       let json: string;
       let parsed: unknown;
       try {
-        json = bytes ? new TextDecoder('utf-8', { fatal: true }).decode(bytes) : raw;
+        // A leading byte order mark is allowed (RFC 8259, 8.1): TextDecoder drops it, a plain body sheds it.
+        json = bytes ? new TextDecoder('utf-8', { fatal: true }).decode(bytes) : raw.replace(/^\uFEFF/, '');
         parsed = JSON.parse(json);
       } catch {
         throw new HttpError('INVALID_JSON', 'the body is not valid UTF-8 JSON');

@@ -32,6 +32,13 @@ describe('parseJsonBody', () => {
     ).toEqual({ a: 1 });
   });
 
+  it('accepts a leading byte order mark, in text and in base64 bodies', async () => {
+    const headers = { 'content-type': 'application/json' };
+    expect(await handler(event('\uFEFF{"a":1}', headers), {} as Context)).toEqual({ a: 1 });
+    const base64 = Buffer.from('\uFEFF{"a":2}', 'utf8').toString('base64');
+    expect(await handler(event(base64, headers, true), {} as Context)).toEqual({ a: 2 });
+  });
+
   it('treats an absent or empty body as an empty object', async () => {
     expect(await handler(event(undefined), {} as Context)).toEqual({});
     expect(await handler(event(''), {} as Context)).toEqual({});
