@@ -93,7 +93,7 @@ export function runSigningBench(): SigningBenchRow[] {
   );
 
   const cos = {
-    secretId: 'AKIDQjz3ltompVjBni5LitkWHFlFpwkn9U5q',
+    secretId: 'AKIDEXAMPLE-not-a-real-id',
     secretKey: 'BQYIM75p8x0iWVFSIgqEKwFprpRSVHlz',
     host: 'examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com',
   };

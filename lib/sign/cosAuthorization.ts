@@ -65,7 +65,7 @@ export interface CosAuthorizationInput {
  * @example
  * ```ts
  * const authorization = cosAuthorization({
- *   secretId: 'AKIDQjz3ltompVjBni5LitkWHFlFpwkn9U5q',
+ *   secretId: 'AKIDEXAMPLE-not-a-real-id',
  *   secretKey,
  *   method: 'PUT',
  *   pathname: '/photos/cat.jpg',

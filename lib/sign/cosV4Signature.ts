@@ -79,7 +79,7 @@ const MAX_RANDOM = 9_999_999_999;
  * ```ts
  * const signature = cosV4Signature({
  *   appId: '1250000000',
- *   secretId: 'AKIDQjz3ltompVjBni5LitkWHFlFpwkn9U5q',
+ *   secretId: 'AKIDEXAMPLE-not-a-real-id',
  *   secretKey,
  *   bucket: 'examplebucket',
  *   expiration: 0,
