@@ -77,28 +77,27 @@ export function decodeUserSig(userSig: string): UserSigDocument {
   const doc = openTicket(userSig);
   if ('TLS.ver' in doc) {
     if (doc['TLS.ver'] !== '2.0') throw new SignError('ERR_MALFORMED', 'unknown TLS.ver');
-    const time = integerField(doc, 'TLS.time');
-    const expire = integerField(doc, 'TLS.expire');
-    return {
-      version: 2,
-      userId: stringField(doc, 'TLS.identifier'),
-      sdkAppId: integerField(doc, 'TLS.sdkappid'),
-      time,
-      expire,
-      expiresAt: time + expire,
-      ...optionalUserBuf(doc),
-      signature: decodeStandardBase64(stringField(doc, 'TLS.sig'), 'TLS.sig'),
-      fields: doc,
-    };
+    return documentOf(doc, 2, integerField, { sdkAppId: 'TLS.sdkappid', expire: 'TLS.expire' });
   }
-  const time = decimalStringField(doc, 'TLS.time');
-  const expire = decimalStringField(doc, 'TLS.expire_after');
   stringField(doc, 'TLS.account_type');
   if ('TLS.appid_at_3rd' in doc) stringField(doc, 'TLS.appid_at_3rd');
+  return documentOf(doc, 1, decimalStringField, { sdkAppId: 'TLS.sdk_appid', expire: 'TLS.expire_after' });
+}
+
+// The generations differ only in two field names and in how numbers are written (JSON integers in v2,
+// decimal strings in v1).
+function documentOf(
+  doc: Record<string, unknown>,
+  version: 1 | 2,
+  readNumber: (doc: Record<string, unknown>, name: string) => number,
+  names: { readonly sdkAppId: string; readonly expire: string },
+): UserSigDocument {
+  const time = readNumber(doc, 'TLS.time');
+  const expire = readNumber(doc, names.expire);
   return {
-    version: 1,
+    version,
     userId: stringField(doc, 'TLS.identifier'),
-    sdkAppId: decimalStringField(doc, 'TLS.sdk_appid'),
+    sdkAppId: readNumber(doc, names.sdkAppId),
     time,
     expire,
     expiresAt: time + expire,
