@@ -145,6 +145,27 @@ const SETTINGS = {
     SESSION_CLOCK_TOLERANCE_SECONDS: v.optional(integer(0, 300), '30'),
     SESSION_JWKS_CACHE_SECONDS: v.optional(integer(30, 86_400), '600'),
   },
+  /** Read when packaging, deploying or starting locally (deploy/serverlessFragments.ts), never by a function. */
+  deploy: {
+    HTTP_PORT: v.optional(integer(1, 65_535), '3000'),
+    LAMBDA_PORT: v.optional(integer(1, 65_535), '3002'),
+    API_THROTTLE_RATE_LIMIT: v.optional(integer(1, 100_000), '50'),
+    API_THROTTLE_BURST_LIMIT: v.optional(integer(1, 100_000), '100'),
+    AUTHORIZER_CACHE_SECONDS: v.optional(integer(0, 3600), '300'),
+    RESERVED_CONCURRENCY: v.optional(
+      v.pipe(
+        list,
+        v.check(
+          (items) => items.every((item) => /^[A-Za-z][A-Za-z0-9]*=\d{1,5}$/.test(item)),
+          'must be a comma-separated list of function=count',
+        ),
+        v.transform((items) =>
+          Object.fromEntries(items.map((item) => item.split('=')).map(([k, n]) => [k, Number(n)])),
+        ),
+      ),
+      '',
+    ),
+  },
 } as const;
 
 /** A group of settings, read together by the functions that need them. */
@@ -170,6 +191,9 @@ export const SETTING_GROUPS = Object.freeze(
  * Manager).
  */
 export const SECRET_SETTINGS: readonly string[] = Object.freeze(['SESSION_HS256_SECRET']);
+
+/** What the functions read: every group but `deploy`. */
+const RUNTIME_GROUPS = (Object.keys(SETTINGS) as SettingGroup[]).filter((group) => group !== 'deploy');
 
 const ENTRIES = Object.assign({}, ...Object.values(SETTINGS)) as {
   [K in keyof UnionToIntersection<(typeof SETTINGS)[SettingGroup]>]: UnionToIntersection<
@@ -303,10 +327,18 @@ function deepFreeze<T>(value: T): T {
  * Parses every variable on its own, so that one bad variable does not hide the next: the result holds
  * the valid values (defaults where unset or invalid) and one sentence per invalid variable.
  */
-function parseEach(env: Readonly<Record<string, string | undefined>>): { e: Env; problems: string[] } {
+function parseEach(
+  env: Readonly<Record<string, string | undefined>>,
+  groups: readonly SettingGroup[] = RUNTIME_GROUPS,
+): { e: Env; problems: string[] } {
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
+  const checked = new Set<string>(groups.flatMap((group) => SETTING_GROUPS[group]));
   for (const [name, schema] of Object.entries(ENTRIES) as [string, v.GenericSchema][]) {
+    if (!checked.has(name)) {
+      out[name] = v.safeParse(schema, undefined).output;
+      continue;
+    }
     const raw = env[name];
     // Unset and empty variables both mean "use the default".
     const present = raw === undefined || raw === '' ? undefined : raw;
@@ -339,7 +371,12 @@ const JWS_ALGORITHMS = new Set([
   'HS512',
 ]);
 
-function sessionConfigOf(e: Env, isLocal: boolean, problems: string[]): SessionConfig | undefined {
+function sessionConfigOf(
+  e: Env,
+  isLocal: boolean,
+  problems: string[],
+  required: boolean,
+): SessionConfig | undefined {
   const sources = [e.SESSION_JWKS_URL, e.SESSION_HS256_SECRET, e.SESSION_SECRET_ID].filter(
     (source) => source !== undefined,
   );
@@ -370,7 +407,7 @@ function sessionConfigOf(e: Env, isLocal: boolean, problems: string[]): SessionC
       (name) => name !== 'SESSION_CLOCK_TOLERANCE_SECONDS' && e[name] !== SETTINGS_DEFAULTS[name],
     );
     // No session settings at all: this function does not verify sessions (only the authorizer does).
-    if (keySource === undefined && !anySessionSetting) return undefined;
+    if (keySource === undefined && !anySessionSetting && !required) return undefined;
     if (keySource === undefined) {
       problems.push(`SESSION_JWKS_URL or SESSION_SECRET_ID must be set outside the ${LOCAL_STAGE} stage`);
     }
@@ -411,14 +448,18 @@ const SETTINGS_DEFAULTS = parseEach({}).e;
 /**
  * Parses the environment into the service configuration. Throws ConfigError naming every problem.
  * On a deployed stage, `session` is present only when session settings are given (the authorizer's
- * environment); {@link requireSessionConfig} insists on it.
+ * environment); {@link requireSessionConfig} insists on it, and so does `requireSession` (the check of a
+ * whole deployment, where the authorizer's settings must be among the rest).
  *
  * @example
  * ```ts
  * const config = loadConfig(process.env); // at cold start, once
  * ```
  */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  options: { readonly requireSession?: boolean } = {},
+): Config {
   const { e, problems } = parseEach(env);
   const isLocal = e.STAGE === LOCAL_STAGE;
   const secretsSource = e.SECRETS_SOURCE ?? (isLocal ? 'file' : 'aws');
@@ -426,7 +467,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (!isLocal && secretsSource === 'file') {
     problems.push(`SECRETS_SOURCE=file is only allowed on the ${LOCAL_STAGE} stage`);
   }
-  const session = sessionConfigOf(e, isLocal, problems);
+  const session = sessionConfigOf(e, isLocal, problems, options.requireSession === true);
 
   let roles: Record<string, RoomPrivilege[]> = DEFAULT_ROOM_ROLES;
   if (e.ROOM_ROLES !== undefined) {
@@ -489,6 +530,49 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     cos: { keyPrefix: e.COS_KEY_PREFIX, allowedMethods: methods },
     rooms: { roles, defaultRole: e.ROOM_DEFAULT_ROLE },
     logLevel: e.LOG_LEVEL,
+  });
+}
+
+/**
+ * Settings of the deployment itself (ports of the local run, API throttling, the authorizer cache,
+ * reserved concurrency), read when packaging or starting, never by a function.
+ *
+ * @example
+ * ```ts
+ * loadDeploySettings({ HTTP_PORT: '4000' }).httpPort; // 4000
+ * ```
+ */
+export interface DeploySettings {
+  readonly httpPort: number;
+  readonly lambdaPort: number;
+  readonly throttleRateLimit: number;
+  readonly throttleBurstLimit: number;
+  readonly authorizerCacheSeconds: number;
+  /** Function name -> reserved concurrency; functions not named have none. */
+  readonly reservedConcurrency: Readonly<Record<string, number>>;
+}
+
+/**
+ * Parses the deployment settings.
+ *
+ * @throws {ConfigError} naming every bad variable.
+ *
+ * @example
+ * ```ts
+ * const { httpPort, lambdaPort } = loadDeploySettings(process.env);
+ * ```
+ */
+export function loadDeploySettings(env: Readonly<Record<string, string | undefined>>): DeploySettings {
+  const { e, problems } = parseEach(env, ['deploy']);
+  if (e.HTTP_PORT === e.LAMBDA_PORT) problems.push('HTTP_PORT and LAMBDA_PORT must differ');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze({
+    httpPort: e.HTTP_PORT,
+    lambdaPort: e.LAMBDA_PORT,
+    throttleRateLimit: e.API_THROTTLE_RATE_LIMIT,
+    throttleBurstLimit: e.API_THROTTLE_BURST_LIMIT,
+    authorizerCacheSeconds: e.AUTHORIZER_CACHE_SECONDS,
+    reservedConcurrency: e.RESERVED_CONCURRENCY,
   });
 }
 

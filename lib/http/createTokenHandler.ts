@@ -4,7 +4,6 @@ import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Config } from '../config';
 import type { Logger } from '../log/logger';
 import { principalOf, requirePrincipal, type SessionVerifier } from '../session';
-import { createConfiguredSessionVerifier } from '../session/createConfiguredSessionVerifier';
 import type { Principal } from '../session/Principal';
 import { toErrorResponse } from './errorResponse';
 import { type JsonBodyEvent, parseJsonBody } from './parseJsonBody';
@@ -37,6 +36,20 @@ export interface TokenHandlerOptions {
 
 type TokenContext = Context & { log?: Logger };
 
+/**
+ * The local stage's in-function session check. Loaded on first use: deployed bundles carry the module
+ * (esbuild inlines it) but never evaluate jose's verifier in their INIT.
+ */
+function localSessionVerifier(config: Config, logger: Logger): SessionVerifier {
+  const verifier = import('../session/createConfiguredSessionVerifier').then((module) =>
+    module.createConfiguredSessionVerifier(config, { log: logger }),
+  );
+  return {
+    verify: async (header) => (await verifier).verify(header),
+    warm: async () => (await verifier).warm(),
+  };
+}
+
 const TOKEN_HANDLER = Symbol.for('tencent-token-issuer.tokenHandler');
 
 /**
@@ -68,9 +81,7 @@ export function isTokenHandler(handler: unknown): boolean {
 export function createTokenHandler(options: TokenHandlerOptions) {
   const { config, logger } = options;
   const clock = options.clock ?? Date.now;
-  const verifier =
-    options.verifier ??
-    (config.isLocal ? createConfiguredSessionVerifier(config, { log: logger }) : undefined);
+  const verifier = options.verifier ?? (config.isLocal ? localSessionVerifier(config, logger) : undefined);
   // No early-timeout timer: the secrets client's own timeouts and retries end well inside the Lambda
   // timeout, and the timer costs an AbortController and a setTimeout on every warm invocation.
   const handler = middy<JsonBodyEvent, APIGatewayProxyStructuredResultV2, Error, TokenContext>({

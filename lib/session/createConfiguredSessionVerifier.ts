@@ -1,7 +1,5 @@
 import { type Config, requireSessionConfig } from '../config';
 import type { Logger } from '../log/logger';
-import { createConfiguredSecret } from '../secrets/createConfiguredSecret';
-import { SessionSecretSchema } from '../secrets/secretSchemas';
 import { createSessionVerifier, type SessionVerifier } from './createSessionVerifier';
 
 /**
@@ -23,11 +21,10 @@ export function createConfiguredSessionVerifier(
 ): SessionVerifier {
   const session = requireSessionConfig(config);
   if (session.hs256SecretId === undefined) return createSessionVerifier(session);
-  const secret = createConfiguredSecret(
-    config,
-    'session',
-    SessionSecretSchema,
-    deps.log === undefined ? {} : { log: deps.log },
+  // Loaded only when the session secret lives in Secrets Manager: an authorizer that verifies against a
+  // JWKS never evaluates the AWS SDK client (esbuild keeps the module in the bundle, initialised lazily).
+  const secret = import('./sessionSecret').then(({ createSessionSecret }) =>
+    createSessionSecret(config, deps.log),
   );
-  return createSessionVerifier(session, { hs256Secret: async () => (await secret.get()).hs256Secret });
+  return createSessionVerifier(session, { hs256Secret: async () => (await secret).get() });
 }
