@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
+import { type OptionTable, type ParsedArgs, parseOptions } from '../cli/options';
 import { type Config, loadConfig } from '../lib/config';
 import { isSessionRole } from '../lib/session/isSessionRole';
 import { TENCENT_USER_ID } from '../lib/session/Principal';
@@ -12,7 +12,16 @@ import { TENCENT_USER_ID } from '../lib/session/Principal';
 // Only for the local stage with an HS256 secret: with a JWKS the tokens come from the real identity
 // provider, and a deployed stage must never accept tokens minted from a laptop.
 
-const USAGE = 'usage: npm run -s dev:token -- <userId> [--role <role>] [--ttl <seconds, 1-86400>]';
+/** The arguments of dev:token (and of `tencent-token-issuer session`, which shares them). */
+export const DEV_TOKEN_USAGE = '<userId> [--role <role>] [--ttl <seconds, 1-86400>]';
+
+const USAGE = `usage: npm run -s dev:token -- ${DEV_TOKEN_USAGE}`;
+
+/** The options of dev:token, shared with `tencent-token-issuer session` (one table, one parser). */
+export const DEV_TOKEN_OPTIONS = {
+  role: { type: 'string', value: 'ROLE', description: 'the room role claim (trtc_role), such as anchor' },
+  ttl: { type: 'string', value: 'SECONDS', description: 'lifetime, 1 to 86400 (default 3600)' },
+} as const satisfies OptionTable;
 
 /**
  * What {@link mintDevToken} signs.
@@ -71,28 +80,45 @@ export async function mintDevToken(config: Config, request: DevTokenRequest): Pr
     .sign(new TextEncoder().encode(session.hs256Secret));
 }
 
-async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { role: { type: 'string' }, ttl: { type: 'string', default: '3600' } },
-    allowPositionals: true,
-  });
-  const [userId, ...extra] = positionals;
+/**
+ * The token request of parsed dev:token arguments. Throws `Error` with a message for the command line.
+ *
+ * @example
+ * ```ts
+ * const request = devTokenRequestOf(parseOptions(['alice', '--ttl', '60'], DEV_TOKEN_OPTIONS), now);
+ * ```
+ */
+export function devTokenRequestOf(args: ParsedArgs<typeof DEV_TOKEN_OPTIONS>, now: number): DevTokenRequest {
+  const [userId, ...extra] = args.positionals;
   if (userId === undefined || extra.length > 0) throw new Error(USAGE);
-  if (!/^\d+$/.test(values.ttl)) throw new Error('ttl must be a whole number of seconds between 1 and 86400');
-  const token = await mintDevToken(loadConfig(process.env), {
+  const ttl = args.values.ttl ?? '3600';
+  if (!/^\d+$/.test(ttl)) throw new Error('ttl must be a whole number of seconds between 1 and 86400');
+  return {
     userId,
-    ...(values.role === undefined ? {} : { role: values.role }),
-    ttlSeconds: Number(values.ttl),
-    now: Math.floor(Date.now() / 1000),
-  });
+    ...(args.values.role === undefined ? {} : { role: args.values.role }),
+    ttlSeconds: Number(ttl),
+    now,
+  };
+}
+
+async function main(argv: string[]): Promise<void> {
+  const now = Math.floor(Date.now() / 1000);
+  const token = await mintDevToken(
+    loadConfig(process.env),
+    devTokenRequestOf(parseOptions(argv, DEV_TOKEN_OPTIONS), now),
+  );
   // Only the token on stdout, so `$(npm run -s dev:token -- alice)` is usable as is.
   process.stdout.write(`${token}\n`);
 }
 
-// Run only as a script, not when a test imports mintDevToken.
+// Run only as a script, not when a test or the command-line tool imports mintDevToken. In the tool's
+// bundle every module shares the bundle's import.meta.url, hence the file name check as well.
 const entry = process.argv[1];
-if (entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href) {
+if (
+  entry !== undefined &&
+  import.meta.url.endsWith('/devToken.ts') &&
+  import.meta.url === pathToFileURL(realpathSync(entry)).href
+) {
   main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`dev:token: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
