@@ -439,7 +439,7 @@ function* listHypotheses(
     yield {
       finding: {
         part: 'header list',
-        message: `the signer signed the headers "${names.join(';')}", but q-header-list says "${fields.headerList.join(';')}" (the Authorization was edited, or assembled from another request)`,
+        message: `the signer signed the headers "${[...names].sort().join(';')}", but q-header-list says "${fields.headerList.join(';')}" (the Authorization was edited, or assembled from another request)`,
       },
       view: { ...view, headers: valuesOf(request.headers, names) },
     };
@@ -451,7 +451,7 @@ function* listHypotheses(
     yield {
       finding: {
         part: 'param list',
-        message: `the signer signed the URL parameters "${names.join(';')}", but q-url-param-list says "${fields.urlParamList.join(';')}"`,
+        message: `the signer signed the URL parameters "${[...names].sort().join(';')}", but q-url-param-list says "${fields.urlParamList.join(';')}"`,
       },
       view: { ...view, query: valuesOf(request.query, names) },
     };
