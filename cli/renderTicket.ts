@@ -107,7 +107,8 @@ export function renderDiagnosis(diagnosis: UserSigDiagnosis, now: number): strin
   const explanation = first === undefined ? undefined : explainTencentCode(first.tencentCode);
   const head = `invalid: Tencent answers ${first?.tencentCode ?? '?'}${explanation === undefined ? '' : ` (${explanation.meaning})`}`;
   const findings = diagnosis.findings.map(
-    (finding) => [String(finding.tencentCode), findingText(finding, now)] as [string, string],
+    (finding) =>
+      [String(finding.tencentCode), wrap(findingText(finding, now), 90).join('\n')] as [string, string],
   );
   const advice: [string, string][] =
     explanation === undefined
