@@ -86,17 +86,24 @@ export function parseOptions<T extends OptionTable>(argv: readonly string[], tab
     negatives.set(placeholder, arg);
     return placeholder;
   });
-  let parsed: ReturnType<typeof parseArgs>;
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof options; tokens: true; allowPositionals: true }>>;
   try {
-    parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: true, tokens: true });
   } catch (error) {
     throw new CliError('USAGE', usageMessage(error));
   }
+  // parseArgs keeps the last of repeated options; a repeated key or time is a mistake worth saying.
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (
+      token.kind !== 'option' ||
+      (table[token.name]?.type === 'string' && (table[token.name] as StringOption).multiple)
+    )
+      continue;
+    if (seen.has(token.name)) throw new CliError('USAGE', `--${token.name} may be given only once`);
+    seen.add(token.name);
+  }
   for (const [name, value] of Object.entries(parsed.values)) {
-    const spec = table[name];
-    if (spec?.type === 'string' && spec.multiple !== true && Array.isArray(value)) {
-      throw new CliError('USAGE', `--${name} may be given only once`);
-    }
     if (typeof value === 'string' && negatives.has(value)) {
       (parsed.values as Record<string, unknown>)[name] = negatives.get(value);
     }

@@ -40,6 +40,8 @@ await esbuild.build({
   legalComments: 'none',
   logLevel: 'warning',
   // Bundled CommonJS code may require() Node built-ins; in an ES module that needs a require of its own.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
 });
 await chmod(outfile, 0o755);

@@ -32,7 +32,7 @@ function officialAuthorization(request: Signed, keyTime = KEY_TIME): string {
   return COS.getAuthorization({
     SecretId: KEY.secretId,
     SecretKey: KEY.secretKey,
-    Method: request.method,
+    Method: request.method as COS.Method,
     Pathname: request.pathname,
     Query: request.query ?? {},
     Headers: request.headers ?? {},
@@ -235,8 +235,8 @@ describe('explainCosRequest finds the part that differs', () => {
       SecretKey: 'another',
       Method: 'PUT',
       Pathname: PUT.pathname,
-      Headers: PUT.headers,
-      Query: PUT.query,
+      Headers: PUT.headers ?? {},
+      Query: PUT.query ?? {},
       KeyTime: KEY_TIME,
     });
     const explanation = explain(partsOf(PUT), other);
