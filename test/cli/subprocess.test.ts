@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import COS from 'cos-nodejs-sdk-v5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
@@ -10,6 +10,7 @@ import { cosAuthorization } from '../../lib/sign/cosAuthorization';
 import { type FakeImRest, startFakeImRest } from '../support/fakeImRest';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../support/fakeSecretsManager';
 import { OfficialTlsSigApiV1, OfficialTlsSigApiV2 } from '../support/officialTlsSigApi';
+import { buildCliBundle, REPO_ROOT } from './support/buildBundle';
 import { golden } from './support/golden';
 import { type ProcessRun, runProcess } from './support/runSubprocess';
 import { ecKeyPair, V2_APP, vector } from './support/tickets';
@@ -20,9 +21,9 @@ import { ecKeyPair, V2_APP, vector } from './support/tickets';
 // IM REST API (it checks tickets with Tencent's official libraries). Detailed cases run in-process in
 // commands.test.ts; this file proves the process boundary: exit codes, streams, environment, stdin.
 
-const root = resolve(import.meta.dirname, '../..');
+const root = REPO_ROOT;
 const dir = mkdtempSync(join(tmpdir(), 'cli-subprocess-'));
-const bundle = join(dir, 'cli.mjs');
+let bundle: string;
 const file = (name: string, text: string): string => {
   const path = join(dir, name);
   writeFileSync(path, text);
@@ -43,8 +44,7 @@ function cli(
 }
 
 beforeAll(async () => {
-  const build = await runProcess(process.execPath, [join(root, 'scripts/buildCli.mjs'), '--outfile', bundle]);
-  if (build.code !== 0) throw new Error(`build:cli failed: ${build.stderr}`);
+  bundle = await buildCliBundle(dir);
   secrets = await startFakeSecretsManager();
   secrets.putSecret('cli/trtc', JSON.stringify(V2_APP));
   im = await startFakeImRest({ apps: [{ ...V2_APP }] });
