@@ -373,9 +373,12 @@ function clockChecks(fields: Record<string, unknown>, now: number): Check[] {
 }
 
 function same(what: string, inToken: unknown, inAnswer: unknown): Check {
+  // Times are shown as times.
+  const show = (value: unknown) =>
+    what.includes('expiry') && typeof value === 'number' ? isoTime(value) : String(value);
   return inToken === inAnswer
-    ? ['ok', `the token's ${what} is the answer's (${String(inToken)})`]
-    : ['FAIL', `the token's ${what} is ${String(inToken)}, the answer says ${String(inAnswer)}`];
+    ? ['ok', `the token's ${what} is the answer's (${show(inToken)})`]
+    : ['FAIL', `the token's ${what} is ${show(inToken)}, the answer says ${show(inAnswer)}`];
 }
 
 function parseJson(text: string): unknown {

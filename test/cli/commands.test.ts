@@ -10,7 +10,7 @@ import { CliError } from '../../cli/CliError';
 import { COMMANDS } from '../../cli/commands';
 import { loadConfig } from '../../lib/config';
 import { createSessionVerifier } from '../../lib/session';
-import { decodeUserSig, verifyUserSig, verifyUserSigV1 } from '../../lib/sign';
+import { decodeUserSig, genUserSig, verifyUserSig, verifyUserSigV1 } from '../../lib/sign';
 import { type FakeImRest, startFakeImRest } from '../support/fakeImRest';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../support/fakeSecretsManager';
 import { OfficialTlsSigApiV2 } from '../support/officialTlsSigApi';
@@ -600,5 +600,80 @@ describe('readSecretWith (the real SDK client against the loopback Secrets Manag
     });
     expect(run.code).toBe(0);
     expect(decodeUserSig(run.stdout.trim())).toMatchObject({ sdkAppId: V2_APP.sdkAppId, userId: 'alice' });
+  });
+});
+
+describe('call (in-process, with a stand-in for the service; the e2e suite calls the real one)', () => {
+  const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
+  const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+    vi.fn<typeof fetch>(
+      async () => new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers }),
+    );
+  const issuedFor = (userId: string) => ({
+    sdkAppId: V2_APP.sdkAppId,
+    userId,
+    userSig: genUserSig({ ...V2_APP, userId: 'alice', expire: 600, now: NOW }),
+    expiresAt: NOW + 600,
+    serverTime: NOW,
+    refreshAfter: NOW + 480,
+  });
+
+  it('sends the session as a bearer token to the route, without following redirects', async () => {
+    const fetchStub = answer(200, issuedFor('alice'));
+    const run = await runInProcess(
+      ['call', 'usersig', '--url', 'https://tokens.example.com/prod/', '--expire', '600'],
+      {
+        env: { SESSION_TOKEN: TOKEN },
+        fetch: fetchStub,
+      },
+    );
+    expect(run.code).toBe(0);
+    const [url, init] = fetchStub.mock.calls[0] ?? [];
+    expect(url).toBe('https://tokens.example.com/prod/v1/usersig');
+    expect(init).toMatchObject({ method: 'POST', redirect: 'manual', body: '{"expire":600}' });
+    expect(new Headers(init?.headers).get('authorization')).toBe(`Bearer ${TOKEN}`);
+    expect(run.stdout).not.toContain(TOKEN);
+  });
+
+  it('fails a ticket that does not match its own answer (another user), a redirect and a non-JSON answer', async () => {
+    const mismatch = await runInProcess(['call', 'usersig'], {
+      env: { SESSION_TOKEN: TOKEN },
+      fetch: answer(200, issuedFor('bob')),
+    });
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stdout).toContain("FAIL  the token's user id is alice, the answer says bob");
+    const redirect = await runInProcess(['call', 'usersig'], {
+      env: { SESSION_TOKEN: TOKEN },
+      fetch: answer(302, '', { location: 'https://elsewhere.example.com/' }),
+    });
+    expect(redirect.code).toBe(1);
+    expect(redirect.stdout).toMatch(
+      /-> 302\n {2}a redirect \(not followed: the session token would go along\)/,
+    );
+    const html = await runInProcess(['call', 'usersig'], {
+      env: { SESSION_TOKEN: TOKEN },
+      fetch: answer(200, '<html>'),
+    });
+    expect(html.code).toBe(1);
+    const warped = await runInProcess(['call', 'usersig'], {
+      env: { SESSION_TOKEN: TOKEN },
+      fetch: answer(200, { ...issuedFor('alice'), serverTime: NOW + 3600 }),
+    });
+    expect(warped.code).toBe(0);
+    expect(warped.stdout).toMatch(/warn {2}the service's clock is 3600 s off this machine's/);
+  });
+
+  it.each([
+    [['call', 'nowhere'], /the route must be one of usersig, privatemapkey, cos-sign/],
+    [['call', 'privatemapkey'], /privatemapkey needs --room-id or --str-room-id/],
+    [['call', 'cos-sign'], /cos-sign needs --object-key/],
+    [['call', 'usersig', '--room-id', '1'], /--room-id is for privatemapkey/],
+    [['call', 'usersig', '--body', '{"expire":1}', '--expire', '2'], /--expire and the body both set expire/],
+    [['call', 'usersig', '--body', '[1]'], /--body must be a JSON object/],
+    [['call', 'usersig', '--url', 'https://user:pw@tokens.example.com'], /without credentials/],
+  ] as const)('refuses %j with exit 2', async (argv, message) => {
+    const run = await runInProcess(argv, { env: { SESSION_TOKEN: TOKEN } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
   });
 });
