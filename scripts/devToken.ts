@@ -1,8 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { SignJWT } from 'jose';
-import { type OptionTable, type ParsedArgs, parseOptions } from '../cli/options';
-import { type Config, loadConfig } from '../lib/config';
+import { type OptionTable, type ParsedArgs, parseOptions, renderOptions } from '../cli/options';
+import { type Config, loadConfig, requireSessionConfig } from '../lib/config';
 import { isSessionRole } from '../lib/session/isSessionRole';
 import { TENCENT_USER_ID } from '../lib/session/Principal';
 
@@ -13,15 +13,40 @@ import { TENCENT_USER_ID } from '../lib/session/Principal';
 // provider, and a deployed stage must never accept tokens minted from a laptop.
 
 /** The arguments of dev:token (and of `tencent-token-issuer session`, which shares them). */
-export const DEV_TOKEN_USAGE = '<userId> [--role <role>] [--ttl <seconds, 1-86400>]';
+export const DEV_TOKEN_USAGE = '<userId> [--role <role>] [--ttl <seconds>]';
 
-const USAGE = `usage: npm run -s dev:token -- ${DEV_TOKEN_USAGE}`;
+const USAGE = `usage: npm run -s dev:token -- ${DEV_TOKEN_USAGE}   (--help for details)`;
 
 /** The options of dev:token, shared with `tencent-token-issuer session` (one table, one parser). */
 export const DEV_TOKEN_OPTIONS = {
-  role: { type: 'string', value: 'ROLE', description: 'the room role claim (trtc_role), such as anchor' },
-  ttl: { type: 'string', value: 'SECONDS', description: 'lifetime, 1 to 86400 (default 3600)' },
+  role: {
+    type: 'string',
+    value: '<role>',
+    description:
+      'the room role claim (default claim "trtc_role"), e.g. anchor or audience; without it the service applies ROOM_DEFAULT_ROLE (audience)',
+  },
+  ttl: {
+    type: 'string',
+    value: '<seconds>',
+    description: 'lifetime of the token, 1-86400 seconds (default 3600)',
+  },
 } as const satisfies OptionTable;
+
+const HELP = `Mints a development session token that the local service (npm start) accepts.
+
+usage: npm run -s dev:token -- <userId> [options]
+
+  <userId>            the session subject (the user claim, default "sub"); with the default
+                      SESSION_USER_ID_MAPPING=exact it must be 1-32 characters of A-Z a-z 0-9 _ -
+${renderOptions({ ...DEV_TOKEN_OPTIONS, help: { type: 'boolean', short: 'h', description: 'this text' } })}
+Only the token is printed (on stdout), so TOKEN=$(npm run -s dev:token -- alice) works as is.
+Works on the local stage with an HS256 session secret only (the development default, or
+SESSION_HS256_SECRET); the same SESSION_* settings as npm start apply. Exit codes: 0 ok, 2 bad usage,
+1 refused by the configuration.
+`;
+
+/** A command-line mistake: printed with the usage line, exit code 2. */
+export class UsageError extends Error {}
 
 /**
  * What {@link mintDevToken} signs.
@@ -50,15 +75,16 @@ export interface DevTokenRequest {
  * ```
  */
 export async function mintDevToken(config: Config, request: DevTokenRequest): Promise<string> {
-  const { session } = config;
   if (!config.isLocal) throw new Error(`only runs on the local stage (STAGE is "${config.stage}")`);
+  const session = requireSessionConfig(config);
   if (session.hs256Secret === undefined) {
     throw new Error(
       'needs an HS256 session secret; with SESSION_JWKS_URL, get tokens from your identity provider',
     );
   }
-  // The same rule the verifier applies: a token it would refuse is useless, so refuse it here.
-  if (!TENCENT_USER_ID.test(request.userId)) {
+  // The verifier maps the subject with SESSION_USER_ID_MAPPING; with `exact` (the default) a token it
+  // would refuse as unmappable is useless, so refuse it here.
+  if (session.userIdMapping === 'exact' && !TENCENT_USER_ID.test(request.userId)) {
     throw new Error('userId must be 1-32 characters of A-Z a-z 0-9 _ - (Tencent user id rule)');
   }
   if (request.role !== undefined && !isSessionRole(request.role)) {
@@ -81,7 +107,8 @@ export async function mintDevToken(config: Config, request: DevTokenRequest): Pr
 }
 
 /**
- * The token request of parsed dev:token arguments. Throws `Error` with a message for the command line.
+ * The token request of parsed dev:token arguments (the parser is `parseOptions` with
+ * {@link DEV_TOKEN_OPTIONS}). Throws {@link UsageError} for a missing user id or a malformed ttl.
  *
  * @example
  * ```ts
@@ -90,9 +117,9 @@ export async function mintDevToken(config: Config, request: DevTokenRequest): Pr
  */
 export function devTokenRequestOf(args: ParsedArgs<typeof DEV_TOKEN_OPTIONS>, now: number): DevTokenRequest {
   const [userId, ...extra] = args.positionals;
-  if (userId === undefined || extra.length > 0) throw new Error(USAGE);
+  if (userId === undefined || extra.length > 0) throw new UsageError(USAGE);
   const ttl = args.values.ttl ?? '3600';
-  if (!/^\d+$/.test(ttl)) throw new Error('ttl must be a whole number of seconds between 1 and 86400');
+  if (!/^\d+$/.test(ttl)) throw new UsageError('ttl must be a whole number of seconds between 1 and 86400');
   return {
     userId,
     ...(args.values.role === undefined ? {} : { role: args.values.role }),
@@ -102,10 +129,20 @@ export function devTokenRequestOf(args: ParsedArgs<typeof DEV_TOKEN_OPTIONS>, no
 }
 
 async function main(argv: string[]): Promise<void> {
-  const now = Math.floor(Date.now() / 1000);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(HELP);
+    return;
+  }
+  let args: ParsedArgs<typeof DEV_TOKEN_OPTIONS>;
+  try {
+    args = parseOptions(argv, DEV_TOKEN_OPTIONS);
+  } catch (error) {
+    // The parser names the unknown option; its message never holds a secret.
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  }
   const token = await mintDevToken(
     loadConfig(process.env),
-    devTokenRequestOf(parseOptions(argv, DEV_TOKEN_OPTIONS), now),
+    devTokenRequestOf(args, Math.floor(Date.now() / 1000)),
   );
   // Only the token on stdout, so `$(npm run -s dev:token -- alice)` is usable as is.
   process.stdout.write(`${token}\n`);
@@ -121,6 +158,6 @@ if (
 ) {
   main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`dev:token: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof UsageError ? 2 : 1;
   });
 }

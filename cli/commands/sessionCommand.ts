@@ -1,5 +1,11 @@
 import { ConfigError, loadConfig } from '../../lib/config';
-import { DEV_TOKEN_OPTIONS, DEV_TOKEN_USAGE, devTokenRequestOf, mintDevToken } from '../../scripts/devToken';
+import {
+  DEV_TOKEN_OPTIONS,
+  DEV_TOKEN_USAGE,
+  devTokenRequestOf,
+  mintDevToken,
+  UsageError,
+} from '../../scripts/devToken';
 import { CliError, EXIT } from '../CliError';
 import { defineCommand } from '../defineCommand';
 
@@ -29,6 +35,8 @@ export const sessionCommand = defineCommand({
     try {
       token = await mintDevToken(config, devTokenRequestOf(args, Math.floor(context.now() / 1000)));
     } catch (error) {
+      if (error instanceof UsageError) throw new CliError('USAGE', error.message);
+      // mintDevToken refuses a configuration or a request with a plain Error and a message for people.
       if (error instanceof Error && error.name === 'Error') throw new CliError('BAD_INPUT', error.message);
       throw error;
     }

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { readSecretWith } from '../../cli/awsSecrets';
 import { CliError } from '../../cli/CliError';
 import { COMMANDS } from '../../cli/commands';
-import { loadConfig } from '../../lib/config';
+import { loadConfig, requireSessionConfig } from '../../lib/config';
 import { createSessionVerifier } from '../../lib/session';
 import { decodeUserSig, genUserSig, verifyUserSig, verifyUserSigV1 } from '../../lib/sign';
 import { type FakeImRest, startFakeImRest } from '../support/fakeImRest';
@@ -548,8 +548,8 @@ describe('session', () => {
     const run = await runInProcess(['session', 'alice', '--role', 'anchor', '--ttl', '60']);
     expect(run.code).toBe(0);
     const config = loadConfig({});
-    const verifier = createSessionVerifier(config.session, { now: () => TEST_CLOCK_MS });
-    await expect(verifier.verify(`Bearer ${run.stdout.trim()}`)).resolves.toEqual({
+    const verifier = createSessionVerifier(requireSessionConfig(config), { now: () => TEST_CLOCK_MS });
+    await expect(verifier.verify(`Bearer ${run.stdout.trim()}`)).resolves.toMatchObject({
       userId: 'alice',
       role: 'anchor',
     });
@@ -557,7 +557,7 @@ describe('session', () => {
     const deployed = await runInProcess(['session', 'alice'], {
       env: {
         STAGE: 'prod',
-        SESSION_HS256_SECRET: 'x'.repeat(40),
+        SESSION_SECRET_ID: 'prod/session',
         SESSION_ISSUER: 'i',
         SESSION_AUDIENCE: 'a',
       },

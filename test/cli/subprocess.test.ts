@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import COS from 'cos-nodejs-sdk-v5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lib/config';
+import { loadConfig, requireSessionConfig } from '../../lib/config';
 import { createSessionVerifier } from '../../lib/session';
 import { decodeUserSig, verifyUserSig } from '../../lib/sign';
 import { cosAuthorization } from '../../lib/sign/cosAuthorization';
@@ -266,8 +266,8 @@ describe('the bundle as a process', () => {
   it('session: a token the local verifier accepts', async () => {
     const run = await cli(['session', 'alice', '--ttl', '60']);
     expect(run.code).toBe(0);
-    const verifier = createSessionVerifier(loadConfig({}).session);
-    await expect(verifier.verify(`Bearer ${run.stdout.trim()}`)).resolves.toEqual({ userId: 'alice' });
+    const verifier = createSessionVerifier(requireSessionConfig(loadConfig({})));
+    await expect(verifier.verify(`Bearer ${run.stdout.trim()}`)).resolves.toMatchObject({ userId: 'alice' });
   });
 
   it('bad input: exit 2, a message on stderr, nothing on stdout, no stack trace', async () => {
