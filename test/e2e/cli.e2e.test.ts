@@ -189,7 +189,12 @@ describe('call', () => {
   });
 
   it('refuses to mint a session for a deployed stage configuration', async () => {
-    const run = await cli(['call', 'usersig', '--url', baseUrl], { ...LOCAL_SESSION_ENV, STAGE: 'prod' });
+    const run = await cli(['call', 'usersig', '--url', baseUrl], {
+      STAGE: 'prod',
+      SESSION_SECRET_ID: 'prod/session',
+      SESSION_ISSUER: E2E_SESSION.issuer,
+      SESSION_AUDIENCE: E2E_SESSION.audience,
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/no session token .*only runs on the local stage/);
   });
