@@ -133,19 +133,23 @@ function usageMessage(error: unknown): string {
 }
 
 /**
- * The help lines of an option table, aligned and wrapped to `width` columns.
+ * The help lines of an option table, aligned (descriptions from column `minColumn` at least) and
+ * wrapped to `width` columns.
  *
  * @example
  * ```ts
  * renderOptions({ json: { type: 'boolean', description: 'print JSON' } }); // '  --json  print JSON\n'
  * ```
  */
-export function renderOptions(table: OptionTable, width = 100): string {
+export function renderOptions(
+  table: OptionTable,
+  { width = 100, minColumn = 0 }: { width?: number; minColumn?: number } = {},
+): string {
   const heads = Object.entries(table).map(([name, spec]) => {
     const short = spec.short === undefined ? '' : `-${spec.short}, `;
     return `${short}--${name}${spec.type === 'string' ? ` ${spec.value}` : ''}`;
   });
-  const column = Math.max(0, ...heads.map((head) => head.length)) + 4;
+  const column = Math.max(minColumn, ...heads.map((head) => head.length + 4));
   return Object.values(table)
     .map((spec, index) => {
       const head = `  ${heads[index]}`.padEnd(column);

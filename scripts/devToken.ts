@@ -38,7 +38,7 @@ usage: npm run -s dev:token -- <userId> [options]
 
   <userId>            the session subject (the user claim, default "sub"); with the default
                       SESSION_USER_ID_MAPPING=exact it must be 1-32 characters of A-Z a-z 0-9 _ -
-${renderOptions({ ...DEV_TOKEN_OPTIONS, help: { type: 'boolean', short: 'h', description: 'this text' } })}
+${renderOptions({ ...DEV_TOKEN_OPTIONS, help: { type: 'boolean', short: 'h', description: 'this text' } }, { minColumn: 22 })}
 Only the token is printed (on stdout), so TOKEN=$(npm run -s dev:token -- alice) works as is.
 Works on the local stage with an HS256 session secret only (the development default, or
 SESSION_HS256_SECRET); the same SESSION_* settings as npm start apply. Exit codes: 0 ok, 2 bad usage,
