@@ -28,7 +28,7 @@ const context: CliContext = {
   fetch: (input, init) => fetch(input, init),
   readSecret: async (secretId, region) => {
     // Loaded on demand: the AWS SDK is the heaviest part of the tool and most commands never need it.
-    const { readSecretFromAws } = await import('./awsSecrets');
+    const { readSecretFromAws } = await import('./readSecretFromAws');
     return readSecretFromAws(secretId, region);
   },
   randomUint32: () => randomInt(0, 2 ** 32),

@@ -1,7 +1,7 @@
 import { TENCENT_USER_ID } from '../lib/session/Principal';
 import { CliError } from './CliError';
+import type { TrtcKeys } from './loadTrtcKeys';
 import type { OptionTable } from './options';
-import type { TrtcKeys } from './trtcKeys';
 
 /** Options of the two ticket generators. */
 export const GENERATION_OPTIONS = {

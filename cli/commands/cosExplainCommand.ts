@@ -7,7 +7,6 @@ import {
 import type { CliContext } from '../CliContext';
 import { CliError, EXIT } from '../CliError';
 import { currentTime, JSON_OPTION, NOW_OPTION } from '../commonOptions';
-import { COS_KEY_HELP, COS_KEY_OPTIONS, loadCosKey } from '../cosKeys';
 import {
   COS_REQUEST_OPTIONS,
   type CosRequestInput,
@@ -16,6 +15,7 @@ import {
 } from '../cosRequestInput';
 import { defineCommand } from '../defineCommand';
 import { isoTime, json, relative, table } from '../format';
+import { COS_KEY_HELP, COS_KEY_OPTIONS, loadCosKey } from '../loadCosKey';
 import { wrap } from '../options';
 import { readFileArgument } from '../readArgument';
 

@@ -3,10 +3,10 @@ import { cosSignatureOfHttpString } from '../../lib/sign/cosAuthorization';
 import { cosHttpStringOfEntries } from '../../lib/sign/cosHttpString';
 import { CliError, EXIT } from '../CliError';
 import { currentTime, JSON_OPTION, NOW_OPTION } from '../commonOptions';
-import { COS_KEY_HELP, COS_KEY_OPTIONS, loadCosKey } from '../cosKeys';
 import { COS_REQUEST_OPTIONS, requestOfOptions } from '../cosRequestInput';
 import { defineCommand } from '../defineCommand';
 import { json } from '../format';
+import { COS_KEY_HELP, COS_KEY_OPTIONS, loadCosKey } from '../loadCosKey';
 import { parseInteger } from '../values';
 
 /** `cos sign`: a COS XML (v5) Authorization for one request, signed locally. */

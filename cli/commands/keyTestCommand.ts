@@ -7,8 +7,14 @@ import { CliError, EXIT } from '../CliError';
 import { currentTime, JSON_OPTION, NOW_OPTION } from '../commonOptions';
 import { defineCommand } from '../defineCommand';
 import { json, table } from '../format';
+import {
+  loadPublicKeyFile,
+  loadTrtcKeys,
+  TRTC_KEY_HELP,
+  TRTC_KEY_OPTIONS,
+  type TrtcKeys,
+} from '../loadTrtcKeys';
 import { wrap } from '../options';
-import { loadPublicKeyFile, loadTrtcKeys, TRTC_KEY_HELP, TRTC_KEY_OPTIONS, type TrtcKeys } from '../trtcKeys';
 
 type Outcome = 'ok' | 'warn' | 'FAIL';
 interface Check {

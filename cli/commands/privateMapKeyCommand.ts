@@ -7,8 +7,14 @@ import { CliError, EXIT } from '../CliError';
 import { currentTime, JSON_OPTION, NOW_OPTION } from '../commonOptions';
 import { defineCommand } from '../defineCommand';
 import { json } from '../format';
+import {
+  loadTrtcKeys,
+  requireSdkAppId,
+  TRTC_KEY_HELP,
+  TRTC_KEY_OPTIONS,
+  usableSecretKey,
+} from '../loadTrtcKeys';
 import { GENERATION_OPTIONS, requireUserId, ticketVersion } from '../ticketOptions';
-import { loadTrtcKeys, requireSdkAppId, TRTC_KEY_HELP, TRTC_KEY_OPTIONS, usableSecretKey } from '../trtcKeys';
 import { exclusive, parseInteger } from '../values';
 
 const NAMES = Object.keys(ROOM_PRIVILEGES) as RoomPrivilege[];

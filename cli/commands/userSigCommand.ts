@@ -3,8 +3,14 @@ import { EXIT } from '../CliError';
 import { currentTime, JSON_OPTION, NOW_OPTION } from '../commonOptions';
 import { defineCommand } from '../defineCommand';
 import { json } from '../format';
+import {
+  loadTrtcKeys,
+  requireSdkAppId,
+  TRTC_KEY_HELP,
+  TRTC_KEY_OPTIONS,
+  usableSecretKey,
+} from '../loadTrtcKeys';
 import { GENERATION_OPTIONS, requireUserId, ticketVersion } from '../ticketOptions';
-import { loadTrtcKeys, requireSdkAppId, TRTC_KEY_HELP, TRTC_KEY_OPTIONS, usableSecretKey } from '../trtcKeys';
 import { parseInteger } from '../values';
 
 const MAX_EXPIRE = 15_552_000; // 180 days, the official libraries' default lifetime

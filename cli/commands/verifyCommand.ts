@@ -4,9 +4,9 @@ import { CliError, EXIT } from '../CliError';
 import { currentTime, JSON_OPTION, NOW_OPTION } from '../commonOptions';
 import { defineCommand } from '../defineCommand';
 import { json } from '../format';
+import { loadPublicKeyFile, loadTrtcKeys, TRTC_KEY_HELP, TRTC_KEY_OPTIONS } from '../loadTrtcKeys';
 import { readTicketArgument } from '../readArgument';
 import { renderDiagnosis } from '../renderTicket';
-import { loadPublicKeyFile, loadTrtcKeys, TRTC_KEY_HELP, TRTC_KEY_OPTIONS } from '../trtcKeys';
 import { exclusive, parseInteger } from '../values';
 
 /** `verify <ticket>`: a diagnosis in words, with the code Tencent would answer. */
