@@ -5,8 +5,8 @@ import { runProcess } from './runSubprocess';
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 
 /**
- * Builds the tool's bundle from the current sources into `dir` with the same script as
- * `npm run build:cli`, and returns its path.
+ * Builds the tool's bundle from the current sources into `dir` (cli.mjs and its chunks) with the
+ * same script as `npm run build:cli`, and returns the path of cli.mjs.
  *
  * @example
  * ```ts
@@ -14,12 +14,11 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
  * ```
  */
 export async function buildCliBundle(dir: string): Promise<string> {
-  const bundle = join(dir, 'cli.mjs');
   const build = await runProcess(process.execPath, [
     join(REPO_ROOT, 'scripts/buildCli.mjs'),
-    '--outfile',
-    bundle,
+    '--outdir',
+    dir,
   ]);
   if (build.code !== 0) throw new Error(`build:cli failed: ${build.stderr}`);
-  return bundle;
+  return join(dir, 'cli.mjs');
 }
