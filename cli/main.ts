@@ -38,9 +38,12 @@ const context: CliContext = {
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.OK);
 });
-process.on('uncaughtException', (error) => {
-  process.stderr.write(`${TOOL}: internal error (${error.name})\n`);
+// Whatever escapes runCli is a bug: its class only, never its message or stack.
+const internalError = (error: unknown): never => {
+  process.stderr.write(`${TOOL}: internal error (${error instanceof Error ? error.name : typeof error})\n`);
   process.exit(EXIT.INTERNAL);
-});
+};
+process.on('uncaughtException', internalError);
+process.on('unhandledRejection', internalError);
 
 process.exitCode = await runCli(process.argv.slice(2), context, { version: packageJson.version });

@@ -85,7 +85,7 @@ export const cosExplainCommand = defineCommand({
         }),
       );
     } else {
-      context.stdout(render(explanation, request, now, key === undefined));
+      context.stdout(render(explanation, request, now, key === undefined, signerHttpString !== undefined));
     }
     return fine ? EXIT.OK : EXIT.FAILED;
   },
@@ -134,7 +134,13 @@ const VERDICT: Readonly<Record<CosExplanation['verdict'], string>> = {
   INVALID: 'COS cannot read this Authorization',
 };
 
-function render(explanation: CosExplanation, request: CosRequestInput, now: number, noKey: boolean): string {
+function render(
+  explanation: CosExplanation,
+  request: CosRequestInput,
+  now: number,
+  noKey: boolean,
+  compared: boolean,
+): string {
   const out: string[] = [];
   const fields = explanation.authorization;
   const rows: [string, string][] = [['request', `${request.method.toUpperCase()} ${request.pathname}`]];
@@ -183,15 +189,24 @@ function render(explanation: CosExplanation, request: CosRequestInput, now: numb
   out.push(`result: ${VERDICT[explanation.verdict]}\n`);
   const findings: [string, string][] = [];
   if (explanation.cause !== undefined) findings.push(['differs', findingText(explanation.cause)]);
-  if (
+  const unexplained =
     explanation.verdict === 'MISMATCH' &&
     explanation.cause === undefined &&
-    !explanation.problems.some((p) => p.part === 'q-ak')
-  ) {
+    !explanation.problems.some((problem) => problem.part === 'q-ak');
+  if (unexplained && !compared) {
     findings.push([
       'differs',
       wrap(
         "no single common mistake explains it: the SecretKey may not be the one that signed (a rotated or temporary key), or a value changed in a way not tried; give the signer's HttpString with --signer-http-string to compare the two",
+        90,
+      ).join('\n'),
+    ]);
+  }
+  if (unexplained && compared && explanation.differences.length === 0) {
+    findings.push([
+      'differs',
+      wrap(
+        "the signer's HttpString is COS's: the SecretKey or the key time differs (a rotated or temporary key?)",
         90,
       ).join('\n'),
     ]);

@@ -529,6 +529,49 @@ describe('cos sign and cos explain', () => {
     expect(late.stdout).toMatch(/COS answers "Request has expired"/);
   });
 
+  it("compares with the signer's HttpString (--signer-http-string), part by part", async () => {
+    const signed = JSON.parse(
+      (
+        await runInProcess([
+          'cos',
+          'sign',
+          '--key-file',
+          cosSecret,
+          '--method',
+          'PUT',
+          '--path',
+          '/a.png',
+          '--header',
+          'Content-Type: image/jpeg',
+          '--json',
+        ])
+      ).stdout,
+    ) as { authorization: string; httpString: string };
+    const run = await runInProcess([
+      'cos',
+      'explain',
+      '--key-file',
+      cosSecret,
+      '--method',
+      'PUT',
+      '--path',
+      '/a.png',
+      '--header',
+      `Host: ${HOST}`,
+      '--header',
+      'Content-Type: image/png',
+      '--authorization',
+      signed.authorization,
+      '--signer-http-string',
+      file('signer.txt', signed.httpString),
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      '  compared  header content-type: the signer signed "image/jpeg", COS sees "image/png"\n',
+    );
+    expect(run.stdout).not.toContain('no single common mistake');
+  });
+
   it.each([
     [['cos', 'explain', '--path', '/a'], /no Authorization/],
     [['cos', 'explain', '--url', 'ftp://x/a', '--authorization', 'x'], /--url must be an http\(s\) URL/],
