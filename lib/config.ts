@@ -1,4 +1,6 @@
 import * as v from 'valibot';
+import { IM_REST_ENDPOINTS } from './im/accountCheck';
+import { minimumCosKeyGraceSeconds } from './rotation/cosKeyGrace';
 
 // The only reader of process.env. Parsed once, at cold start, with a schema: a bad setting stops the
 // function before it serves anything, with a message that names the variable (never its value, which
@@ -47,6 +49,19 @@ const httpsOrLoopbackUrl = v.pipe(
   ),
 );
 
+/** A Tencent Cloud API 3.0 endpoint: https on a host named after the service, or loopback http (tests). */
+const tencentApiUrl = (service: string) =>
+  v.pipe(
+    v.string(),
+    v.url('must be a URL'),
+    v.check(
+      (s) =>
+        new RegExp(`^https://${service}\\.[a-z0-9.-]+/?$`).test(s) ||
+        /^http:\/\/127\.0\.0\.1:\d+\/?$/.test(s),
+      `must be https://${service}.<domain> (http only on 127.0.0.1)`,
+    ),
+  );
+
 const EnvSchema = v.object({
   STAGE: v.optional(
     v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,32}$/, 'must be a lower-case stage name')),
@@ -93,6 +108,31 @@ const EnvSchema = v.object({
   LOG_LEVEL: v.optional(
     v.picklist(['debug', 'info', 'warn', 'error'], 'must be debug, info, warn or error'),
     'info',
+  ),
+  // Rotation jobs (issue 10).
+  COS_ROTATOR_SECRET_ID: v.optional(text('must not be empty')),
+  CAM_ENDPOINT: v.optional(tencentApiUrl('cam'), 'https://cam.tencentcloudapi.com'),
+  STS_ENDPOINT: v.optional(tencentApiUrl('sts'), 'https://sts.tencentcloudapi.com'),
+  TENCENT_API_TIMEOUT_MS: v.optional(integer(100, 30_000), '5000'),
+  COS_KEY_TEST_ATTEMPTS: v.optional(integer(1, 20), '6'),
+  COS_KEY_TEST_DELAY_MS: v.optional(integer(0, 60_000), '1000'),
+  COS_STS_MAX_DURATION: v.optional(integer(1, 129_600)),
+  COS_KEY_GRACE_SECONDS: v.optional(integer(0, 2_592_000)),
+  IM_REST_ENDPOINT: v.optional(
+    v.pipe(
+      v.string(),
+      v.check(
+        (s) =>
+          Object.hasOwn(IM_REST_ENDPOINTS, s) ||
+          /^(https:\/\/[a-z0-9.-]+|http:\/\/127\.0\.0\.1:\d+)\/?$/.test(s),
+        `must be one of ${Object.keys(IM_REST_ENDPOINTS).join(', ')} or an https origin`,
+      ),
+    ),
+    'china',
+  ),
+  TRTC_ADMIN_USER_ID: v.optional(
+    v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 _ -')),
+    'administrator',
   ),
 });
 
@@ -167,6 +207,24 @@ export interface Config {
     readonly defaultRole: string;
   };
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly rotation: RotationConfig;
+}
+
+/** Settings of the rotation jobs (README, "Rotation"). */
+export interface RotationConfig {
+  /** The secret that holds the COS key rotator's own CAM credential. */
+  readonly cosRotatorSecretId?: string;
+  /** `url` to connect to; `host`, the public host name the request is addressed and signed for. */
+  readonly cam: { readonly url: string; readonly host: string };
+  readonly sts: { readonly url: string; readonly host: string };
+  readonly tencentApiTimeoutMs: number;
+  /** testSecret: attempts and the first backoff delay (doubling, at most 8x). */
+  readonly keyTest: { readonly attempts: number; readonly baseDelayMs: number };
+  /** How long the previous COS key stays active after a rotation. */
+  readonly cosKeyGraceSeconds: number;
+  /** IM REST API origin for account_check. */
+  readonly imRestEndpoint: string;
+  readonly trtcAdminUserId: string;
 }
 
 /** A configuration that cannot be used. The message lists every bad variable, never a value. */
@@ -284,6 +342,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (methods.some((m) => !['GET', 'HEAD', 'PUT', 'POST', 'DELETE'].includes(m))) {
     problems.push('COS_ALLOWED_METHODS must list only GET, HEAD, PUT, POST, DELETE');
   }
+  const minimumGrace = minimumCosKeyGraceSeconds({
+    secretsTtlSeconds: e.SECRETS_TTL_SECONDS,
+    credentialLifetimesSeconds: [e.COS_MAX_EXPIRE, e.COS_STS_MAX_DURATION ?? 0],
+  });
+  if (e.COS_KEY_GRACE_SECONDS !== undefined && e.COS_KEY_GRACE_SECONDS < minimumGrace) {
+    problems.push(
+      `COS_KEY_GRACE_SECONDS must be at least ${minimumGrace} (SECRETS_TTL_SECONDS + the longest COS credential lifetime + 300)`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
 
   return deepFreeze({
@@ -323,5 +390,24 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     cos: { keyPrefix: e.COS_KEY_PREFIX, allowedMethods: methods },
     rooms: { roles, defaultRole: e.ROOM_DEFAULT_ROLE },
     logLevel: e.LOG_LEVEL,
+    rotation: {
+      ...(e.COS_ROTATOR_SECRET_ID ? { cosRotatorSecretId: e.COS_ROTATOR_SECRET_ID } : {}),
+      cam: tencentApiEndpoint(e.CAM_ENDPOINT, 'cam.tencentcloudapi.com'),
+      sts: tencentApiEndpoint(e.STS_ENDPOINT, 'sts.tencentcloudapi.com'),
+      tencentApiTimeoutMs: e.TENCENT_API_TIMEOUT_MS,
+      keyTest: { attempts: e.COS_KEY_TEST_ATTEMPTS, baseDelayMs: e.COS_KEY_TEST_DELAY_MS },
+      cosKeyGraceSeconds: e.COS_KEY_GRACE_SECONDS ?? minimumGrace,
+      imRestEndpoint:
+        Object.hasOwn(IM_REST_ENDPOINTS, e.IM_REST_ENDPOINT)
+          ? IM_REST_ENDPOINTS[e.IM_REST_ENDPOINT as keyof typeof IM_REST_ENDPOINTS]
+          : e.IM_REST_ENDPOINT.replace(/\/$/, ''),
+      trtcAdminUserId: e.TRTC_ADMIN_USER_ID,
+    },
   });
+}
+
+/** A loopback URL keeps the service's public host name (the SDK signs for it); https names its own. */
+function tencentApiEndpoint(url: string, publicHost: string): { url: string; host: string } {
+  const parsed = new URL(url);
+  return { url: parsed.origin, host: parsed.protocol === 'https:' ? parsed.host : publicHost };
 }
