@@ -397,10 +397,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       tencentApiTimeoutMs: e.TENCENT_API_TIMEOUT_MS,
       keyTest: { attempts: e.COS_KEY_TEST_ATTEMPTS, baseDelayMs: e.COS_KEY_TEST_DELAY_MS },
       cosKeyGraceSeconds: e.COS_KEY_GRACE_SECONDS ?? minimumGrace,
-      imRestEndpoint:
-        Object.hasOwn(IM_REST_ENDPOINTS, e.IM_REST_ENDPOINT)
-          ? IM_REST_ENDPOINTS[e.IM_REST_ENDPOINT as keyof typeof IM_REST_ENDPOINTS]
-          : e.IM_REST_ENDPOINT.replace(/\/$/, ''),
+      imRestEndpoint: Object.hasOwn(IM_REST_ENDPOINTS, e.IM_REST_ENDPOINT)
+        ? IM_REST_ENDPOINTS[e.IM_REST_ENDPOINT as keyof typeof IM_REST_ENDPOINTS]
+        : e.IM_REST_ENDPOINT.replace(/\/$/, ''),
       trtcAdminUserId: e.TRTC_ADMIN_USER_ID,
     },
   });

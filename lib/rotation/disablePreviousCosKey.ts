@@ -1,4 +1,3 @@
-import type { Logger } from '../log/logger';
 import { parseSecret } from '../secrets/parseSecret';
 import { CosSecretSchema } from '../secrets/secretSchemas';
 import { previousKeyRetiredAt } from './cosKeyGrace';

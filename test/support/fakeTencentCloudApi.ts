@@ -234,7 +234,8 @@ export async function startFakeTencentCloudApi(
   const authenticate = (request: IncomingMessage, body: Buffer, service: string): StoredKey => {
     const header = request.headers.authorization ?? '';
     const match = AUTHORIZATION.exec(header);
-    if (match === null) throw new TencentError('AuthFailure.SignatureFailure', 'The request is not TC3-signed.');
+    if (match === null)
+      throw new TencentError('AuthFailure.SignatureFailure', 'The request is not TC3-signed.');
     const [, secretId, , credentialService] = match as unknown as [string, string, string, string];
     const key = keys.find((candidate) => candidate.accessKeyId === secretId);
     if (key === undefined || key.status !== 'Active') {
@@ -245,7 +246,10 @@ export async function startFakeTencentCloudApi(
       throw new TencentError('AuthFailure.SecretIdNotFound', 'The SecretId is not found (propagating).');
     }
     const timestamp = Number(request.headers['x-tc-timestamp']);
-    if (!Number.isSafeInteger(timestamp) || Math.abs(timestamp - Math.floor(now() / 1000)) > MAX_SKEW_SECONDS) {
+    if (
+      !Number.isSafeInteger(timestamp) ||
+      Math.abs(timestamp - Math.floor(now() / 1000)) > MAX_SKEW_SECONDS
+    ) {
       throw new TencentError('AuthFailure.SignatureExpire', 'The request timestamp is too far off.');
     }
     if (credentialService !== service) {
@@ -283,7 +287,9 @@ export async function startFakeTencentCloudApi(
   };
 
   const keyOf = (target: number, input: Record<string, unknown>): StoredKey => {
-    const key = keys.find((candidate) => candidate.accessKeyId === input.AccessKeyId && candidate.uin === target);
+    const key = keys.find(
+      (candidate) => candidate.accessKeyId === input.AccessKeyId && candidate.uin === target,
+    );
     if (key === undefined) throw new TencentError('ResourceNotFound.SecretNotExist', 'No such key.');
     return key;
   };
@@ -314,7 +320,10 @@ export async function startFakeTencentCloudApi(
       case 'CreateAccessKey': {
         const target = targetOf(caller, input);
         const description = input.Description;
-        if (description !== undefined && (typeof description !== 'string' || !DESCRIPTION.test(description))) {
+        if (
+          description !== undefined &&
+          (typeof description !== 'string' || !DESCRIPTION.test(description))
+        ) {
           throw new TencentError('InvalidParameter.DescriptionLengthOverlimit', 'Description is invalid.');
         }
         if (keys.filter((key) => key.uin === target).length >= CAM_KEYS_PER_USER) {
@@ -418,7 +427,12 @@ export async function startFakeTencentCloudApi(
     }
   };
 
-  const handleAdmin = (request: IncomingMessage, response: ServerResponse, path: string, body: string): void => {
+  const handleAdmin = (
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+    body: string,
+  ): void => {
     if (path === 'reset' && request.method === 'POST') {
       reset(JSON.parse(body) as FakeTencentCloudSeed);
       sendJson(response, {});
@@ -453,7 +467,8 @@ export async function startFakeTencentCloudApi(
       const body = Buffer.concat(chunks);
       const path = new URL(request.url ?? '/', 'http://fake').pathname;
       try {
-        if (path.startsWith('/__admin/')) handleAdmin(request, response, path.slice(9), body.toString('utf8'));
+        if (path.startsWith('/__admin/'))
+          handleAdmin(request, response, path.slice(9), body.toString('utf8'));
         else handleApi(request, response, body);
       } catch (error) {
         sendJson(response, { error: error instanceof Error ? error.message : String(error) }, 400);
@@ -489,6 +504,9 @@ function camTime(ms: number): string {
 
 function sendJson(response: ServerResponse, body: unknown, status = 200): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   response.end(text);
 }
