@@ -203,6 +203,8 @@ interface StoredSecret {
   readonly createdAt: number;
   lastChangedAt: number;
   lastRotatedAt: number | undefined;
+  /** Set once a rotation has begun (RotateSecret configures rotation). */
+  rotationEnabled: boolean;
   nextRotationDate: Date | undefined;
   readonly versions: SecretVersion[];
 }
@@ -279,6 +281,7 @@ export async function startFakeSecretsManager(
         createdAt: at,
         lastChangedAt: at,
         lastRotatedAt: undefined,
+        rotationEnabled: false,
         nextRotationDate: undefined,
         versions: [],
       };
@@ -323,6 +326,7 @@ export async function startFakeSecretsManager(
     };
     secret.versions.push(version);
     attachLabel(secret, PENDING, version);
+    secret.rotationEnabled = true;
   };
 
   const versions: FakeSecretsManager['versions'] = (secretId) =>
@@ -390,7 +394,7 @@ export async function startFakeSecretsManager(
     return {
       ARN: secret.arn,
       Name: secret.name,
-      RotationEnabled: secret.nextRotationDate !== undefined,
+      RotationEnabled: secret.rotationEnabled || secret.nextRotationDate !== undefined,
       ...(secret.nextRotationDate === undefined
         ? {}
         : { NextRotationDate: epochSeconds(secret.nextRotationDate.getTime()) }),
