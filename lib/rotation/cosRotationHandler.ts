@@ -9,6 +9,7 @@ import {
   type DisablePreviousKeyResult,
   disablePreviousCosKey,
 } from './disablePreviousCosKey';
+import { logFailure } from './logFailure';
 import { RotationError } from './RotationError';
 import { type CosKeyRotationDeps, rotateCosKeyStep } from './rotateCosKeyStep';
 import { isRotationEvent } from './rotationEvent';
@@ -113,13 +114,4 @@ export async function handleCosRotationEvent(
     logFailure(deps.log, 'COS rotation failed', error);
     throw error;
   }
-}
-
-/** Logs a failed job: the code and message of a RotationError, the name of anything else (SDK errors). */
-export function logFailure(log: Logger, message: string, error: unknown): void {
-  log.error(message, {
-    ...(error instanceof RotationError
-      ? { code: error.code, detail: error.message, tencentCode: error.tencentCode }
-      : { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) }),
-  });
 }

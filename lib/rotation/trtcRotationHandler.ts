@@ -5,8 +5,8 @@ import type { Logger } from '../log/logger';
 import { parseSecret } from '../secrets/parseSecret';
 import { type TrtcSecret, TrtcSecretSchema } from '../secrets/secretSchemas';
 import { checkTrtcKey, describeKeyCheck, type TrtcKeyCheckResult } from './checkTrtcKey';
-import { logFailure } from './cosRotationHandler';
 import { keyCheckMetricFields } from './keyCheckMetric';
+import { logFailure } from './logFailure';
 import { rotateTrtcKeyStep, type TrtcKeyRotationDeps } from './rotateTrtcKeyStep';
 import { type RotationSecretStore, rotationSecretStore } from './rotationSecretStore';
 
