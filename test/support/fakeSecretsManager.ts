@@ -50,6 +50,8 @@ const FaultSchema = v.intersect([
     times: v.exactOptional(v.pipe(v.number(), v.integer(), v.minValue(1))),
     /** Apply to this operation only. Default: every operation. */
     operation: v.exactOptional(v.picklist(OPERATIONS)),
+    /** Let this many matching requests through first (to hit, say, the third DescribeSecret). Default 0. */
+    skip: v.exactOptional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   }),
 ]);
 
@@ -262,6 +264,7 @@ export async function startFakeSecretsManager(
   const pendingTimers = new Set<NodeJS.Timeout>();
   let fault: FakeSecretsManagerFault | null = null;
   let faultUsesLeft = Number.POSITIVE_INFINITY;
+  let faultSkipsLeft = 0;
 
   const findSecret = (secretId: string): StoredSecret | undefined => {
     const byName = secrets.get(secretId);
@@ -351,10 +354,15 @@ export async function startFakeSecretsManager(
   const setFault = (next: FakeSecretsManagerFault | null): void => {
     fault = next === null ? null : parseFakeSecretsManagerFault(next);
     faultUsesLeft = fault?.times ?? Number.POSITIVE_INFINITY;
+    faultSkipsLeft = fault?.skip ?? 0;
   };
 
   const takeFault = (operation: string): FakeSecretsManagerFault | null => {
     if (fault === null || (fault.operation !== undefined && fault.operation !== operation)) return null;
+    if (faultSkipsLeft > 0) {
+      faultSkipsLeft -= 1;
+      return null;
+    }
     const taken = fault;
     faultUsesLeft -= 1;
     if (faultUsesLeft <= 0) fault = null;

@@ -15,6 +15,7 @@ import {
   E2E_TRTC_SECRET,
   TRTC_SECRET_ID,
 } from './fixtures';
+import { startRotationFakes } from './rotationFakes';
 
 // Starts the whole service the way `npm start` does, but on the `e2e` stage: serverless-offline (API
 // Gateway HTTP API emulation, the Lambda authorizer, one worker thread per warm function) in its own
@@ -38,6 +39,9 @@ export interface E2eStack {
   readonly lambdaUrl: string;
   /** The fake Secrets Manager; its admin API lives under `/__admin/`. */
   readonly fakeSecretsManagerUrl: string;
+  /** The fake Tencent Cloud API (CAM, STS) and IM REST API of the rotation jobs (admin under `/__admin/`). */
+  readonly fakeTencentCloudUrl: string;
+  readonly fakeImRestUrl: string;
   /** Every line serverless-offline and the functions wrote to stdout and stderr. */
   readonly logFile: string;
   /** A temporary directory for this run (the log file, records of tokens the tests used). */
@@ -119,6 +123,8 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
     const fake = await startFakeSecretsManager();
     cleanups.push(() => fake.close());
     seed(fake);
+    const rotation = await startRotationFakes(fake);
+    cleanups.push(() => rotation.close());
 
     const [httpPort, lambdaPort] = await freePorts(2);
     // Missing files: the SDK must not read a developer's ~/.aws (profiles, endpoints, credentials).
@@ -152,6 +158,7 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       SESSION_AUDIENCE: E2E_SESSION.audience,
       CORS_ALLOWED_ORIGINS: E2E_SETTINGS.corsAllowedOrigin,
       LOG_LEVEL: 'debug',
+      ...rotation.env,
     };
 
     const log = createWriteStream(logFile, { flags: 'a' });
@@ -218,6 +225,8 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       baseUrl: expected,
       lambdaUrl: `http://127.0.0.1:${lambdaPort}`,
       fakeSecretsManagerUrl: fake.url,
+      fakeTencentCloudUrl: rotation.tencentCloud.url,
+      fakeImRestUrl: rotation.imRest.url,
       logFile,
       runDir,
       stop,
