@@ -106,14 +106,23 @@ export async function stageSecret(secretId: string, value: object): Promise<void
 export function rotateThroughStack(
   functionKey: 'rotateCosKey' | 'rotateTrtcKey',
   secretId: string,
-  options: { attempts?: number; restart?: 'rotation' | 'step' } = {},
+  options: {
+    attempts?: number;
+    restart?: 'rotation' | 'step';
+    /** Told right before each invocation (e.g. to note when finishSecret starts). */
+    onInvoke?: (step: string) => void;
+  } = {},
 ): Promise<DriverResult> {
+  const { onInvoke, ...driverOptions } = options;
   return driveRotation({
     secretId,
     begin: async (token) => {
       await secretVersions.begin(secretId, token);
     },
-    invoke: (event) => invokeFunction(functionKey, event),
-    ...options,
+    invoke: (event) => {
+      onInvoke?.(event.Step);
+      return invokeFunction(functionKey, event);
+    },
+    ...driverOptions,
   });
 }
