@@ -38,11 +38,11 @@ export function cosRotationDeps(
 ): CosKeyRotationDeps {
   const { rotation } = config;
   const secretId = config.secrets.cos.secretId;
-  const rotatorSecretId = rotation.cosRotatorSecretId;
+  const rotatorSecretId = config.secrets.cosRotator.secretId;
   if (config.secrets.source !== 'aws' || secretId === undefined || rotatorSecretId === undefined) {
-    throw new ConfigError(
-      'invalid configuration: the COS rotation needs SECRETS_SOURCE=aws, COS_SECRET_ID and COS_ROTATOR_SECRET_ID',
-    );
+    throw new ConfigError([
+      'the COS rotation needs SECRETS_SOURCE=aws, COS_SECRET_ID and COS_ROTATOR_SECRET_ID',
+    ]);
   }
   const store = rotationSecretStore(options.client);
   const timeoutMs = rotation.tencentApiTimeoutMs;

@@ -42,7 +42,7 @@ export function trtcJobDeps(
 ): TrtcJobDeps {
   const secretId = config.secrets.trtc.secretId;
   if (config.secrets.source !== 'aws' || secretId === undefined) {
-    throw new ConfigError('invalid configuration: the TRTC jobs need SECRETS_SOURCE=aws and TRTC_SECRET_ID');
+    throw new ConfigError(['the TRTC jobs need SECRETS_SOURCE=aws and TRTC_SECRET_ID']);
   }
   const now = Date.now;
   return {

@@ -30,6 +30,8 @@ export {
   CosRotatorSecretSchema,
   type CosSecret,
   CosSecretSchema,
+  type SessionSecret,
+  SessionSecretSchema,
   type TrtcSecret,
   TrtcSecretSchema,
 } from './secretSchemas';

@@ -50,6 +50,8 @@ const FaultSchema = v.intersect([
     times: v.exactOptional(v.pipe(v.number(), v.integer(), v.minValue(1))),
     /** Apply to this operation only. Default: every operation. */
     operation: v.exactOptional(v.picklist(OPERATIONS)),
+    /** Apply to requests for these secret ids only. Default: every secret. */
+    secretIds: v.exactOptional(v.array(v.string())),
     /** Let this many matching requests through first (to hit, say, the third DescribeSecret). Default 0. */
     skip: v.exactOptional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   }),
@@ -357,8 +359,10 @@ export async function startFakeSecretsManager(
     faultSkipsLeft = fault?.skip ?? 0;
   };
 
-  const takeFault = (operation: string): FakeSecretsManagerFault | null => {
+  const takeFault = (operation: string, secretId: string | null): FakeSecretsManagerFault | null => {
     if (fault === null || (fault.operation !== undefined && fault.operation !== operation)) return null;
+    if (fault.secretIds !== undefined && (secretId === null || !fault.secretIds.includes(secretId)))
+      return null;
     if (faultSkipsLeft > 0) {
       faultSkipsLeft -= 1;
       return null;
@@ -530,7 +534,7 @@ export async function startFakeSecretsManager(
       );
       return;
     }
-    const applied = takeFault(operation);
+    const applied = takeFault(operation, secretId);
     calls.push({ ...call, fault: applied?.kind ?? null });
 
     const answer = (): void => {

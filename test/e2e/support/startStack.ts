@@ -13,6 +13,7 @@ import {
   E2E_SETTINGS,
   E2E_STAGE,
   E2E_TRTC_SECRET,
+  SESSION_SECRET_ID,
   TRTC_SECRET_ID,
 } from './fixtures';
 import { startRotationFakes } from './rotationFakes';
@@ -66,12 +67,16 @@ export interface StartStackOptions {
 
 /** Variables the service or the framework read: never inherited from the caller's shell. */
 const SERVICE_VARIABLE =
-  /^(AWS_|SECRETS_|SESSION_|TRTC_|COS_|USERSIG_|PRIVATEMAPKEY_|ROOM_|SLS_|SERVERLESS_)/;
+  /^(AWS_|SECRETS_|SESSION_|TRTC_|COS_|USERSIG_|PRIVATEMAPKEY_|ROOM_|SLS_|SERVERLESS_|API_THROTTLE_)/;
 const SERVICE_VARIABLES = new Set([
   'STAGE',
   'LOG_LEVEL',
   'CORS_ALLOWED_ORIGINS',
   'MAX_BODY_BYTES',
+  'HTTP_PORT',
+  'LAMBDA_PORT',
+  'AUTHORIZER_CACHE_SECONDS',
+  'RESERVED_CONCURRENCY',
   'ESBUILD_WORK_FOLDER',
   'ESBUILD_WATCH_PATTERN',
   'FORCE_COLOR',
@@ -80,8 +85,9 @@ const READY = /Server ready: (http:\/\/\S+)/;
 const KEPT_OUTPUT_CHARS = 20_000;
 
 /**
- * Starts the fake Secrets Manager (seeded with the fixtures) and `serverless offline start --stage e2e`
- * on two free loopback ports, and waits until the gateway is ready. On any failure everything started so
+ * Starts the fake Secrets Manager (seeded with the fixtures) and the service on the `e2e` stage the way
+ * `npm start` does (scripts/startLocal.ts: serverless-offline behind the local gateway) on two free
+ * loopback ports, and waits until the gateway is ready. On any failure everything started so
  * far is stopped and the error carries the captured output.
  *
  * @example
@@ -149,11 +155,13 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       SECRETS_SOURCE: 'aws',
       TRTC_SECRET_ID,
       COS_SECRET_ID,
+      SESSION_SECRET_ID,
+      HTTP_PORT: String(httpPort),
+      LAMBDA_PORT: String(lambdaPort),
       SECRETS_TTL_SECONDS: String(E2E_SETTINGS.secretsTtlSeconds),
       SECRETS_RETRY_ATTEMPTS: String(E2E_SETTINGS.secretsRetryAttempts),
       SECRETS_TIMEOUT_MS: String(E2E_SETTINGS.secretsTimeoutMs),
       SECRETS_RETRY_AFTER_SECONDS: String(E2E_SETTINGS.secretsRetryAfterSeconds),
-      SESSION_HS256_SECRET: E2E_SESSION.hs256Secret,
       SESSION_ISSUER: E2E_SESSION.issuer,
       SESSION_AUDIENCE: E2E_SESSION.audience,
       CORS_ALLOWED_ORIGINS: E2E_SETTINGS.corsAllowedOrigin,
@@ -163,23 +171,10 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
 
     const log = createWriteStream(logFile, { flags: 'a' });
     cleanups.push(() => new Promise<void>((done) => log.end(done)));
-    const serverless = join(repoRoot, 'node_modules', 'osls', 'bin', 'serverless.js');
     const child = spawn(
       process.execPath,
-      [
-        serverless,
-        'offline',
-        'start',
-        '--stage',
-        E2E_STAGE,
-        '--host',
-        '127.0.0.1',
-        '--httpPort',
-        String(httpPort),
-        '--lambdaPort',
-        String(lambdaPort),
-      ],
-      // Its own process group: stop() ends serverless-offline and anything it started, and nothing else.
+      ['--import', 'tsx', join(repoRoot, 'scripts', 'startLocal.ts'), '--stage', E2E_STAGE],
+      // Its own process group: stop() ends the gateway, serverless-offline and anything they started.
       { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const output = captureOutput(child, log);
@@ -217,12 +212,11 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
     });
 
     const readyUrl = await waitForReady(output, exited, readyTimeoutMs);
-    const expected = `http://127.0.0.1:${httpPort}`;
-    if (readyUrl !== expected) {
-      throw new Error(`serverless-offline is ready on ${readyUrl}, expected ${expected}`);
+    if (readyUrl !== `http://localhost:${httpPort}`) {
+      throw new Error(`the service is ready on ${readyUrl}, expected port ${httpPort}`);
     }
     return {
-      baseUrl: expected,
+      baseUrl: `http://127.0.0.1:${httpPort}`,
       lambdaUrl: `http://127.0.0.1:${lambdaPort}`,
       fakeSecretsManagerUrl: fake.url,
       fakeTencentCloudUrl: rotation.tencentCloud.url,
@@ -241,6 +235,7 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
 function seed(fake: FakeSecretsManager): void {
   fake.putSecret(TRTC_SECRET_ID, JSON.stringify(E2E_TRTC_SECRET));
   fake.putSecret(COS_SECRET_ID, JSON.stringify(E2E_COS_SECRET));
+  fake.putSecret(SESSION_SECRET_ID, JSON.stringify({ hs256Secret: E2E_SESSION.hs256Secret }));
 }
 
 function inheritedEnvironment(): NodeJS.ProcessEnv {
