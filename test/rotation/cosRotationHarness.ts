@@ -76,9 +76,6 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const config = loadConfig({
     STAGE: 'unit',
     SECRETS_SOURCE: 'aws',
-    SESSION_HS256_SECRET: 'unit-FAKE-session-secret-0123456789abcdef',
-    SESSION_ISSUER: 'unit',
-    SESSION_AUDIENCE: 'unit',
     COS_SECRET_ID,
     COS_ROTATOR_SECRET_ID: ROTATOR_SECRET_ID,
     CAM_ENDPOINT: tc.url,

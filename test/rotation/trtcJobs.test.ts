@@ -41,9 +41,6 @@ beforeAll(async () => {
   const config = loadConfig({
     STAGE: 'unit',
     SECRETS_SOURCE: 'aws',
-    SESSION_HS256_SECRET: 'unit-FAKE-session-secret-0123456789abcdef',
-    SESSION_ISSUER: 'unit',
-    SESSION_AUDIENCE: 'unit',
     TRTC_SECRET_ID: SECRET_ID,
     IM_REST_ENDPOINT: im.url,
     TRTC_ADMIN_USER_ID: 'ops_admin',
