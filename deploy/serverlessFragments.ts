@@ -118,6 +118,7 @@ export async function serverlessFragments(input: FragmentInput): Promise<Serverl
               {
                 schedule: {
                   rate: deploy.rotation.jobsSchedule,
+                  ...(deploy.rotation.jobsEnabled ? {} : { enabled: false }),
                   ...(declaration.scheduled.input === undefined
                     ? {}
                     : { input: declaration.scheduled.input }),

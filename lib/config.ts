@@ -214,6 +214,8 @@ const SETTINGS = {
       '2h',
     ),
     JOBS_SCHEDULE: v.optional(schedule, 'rate(1 hour)'),
+    /** false: the hourly jobs' rules are created disabled (the e2e stack invokes the jobs itself). */
+    JOBS_ENABLED: v.optional(bool, 'true'),
     RESERVED_CONCURRENCY: v.optional(
       v.pipe(
         list,
@@ -662,6 +664,7 @@ export interface DeploySettings {
     readonly trtcSchedule: string;
     readonly window: string;
     readonly jobsSchedule: string;
+    readonly jobsEnabled: boolean;
   };
 }
 
@@ -691,6 +694,7 @@ export function loadDeploySettings(env: Readonly<Record<string, string | undefin
       trtcSchedule: e.TRTC_ROTATION_SCHEDULE,
       window: e.ROTATION_WINDOW,
       jobsSchedule: e.JOBS_SCHEDULE,
+      jobsEnabled: e.JOBS_ENABLED,
     },
   });
 }

@@ -104,6 +104,18 @@ describe('the rotation jobs in the derived template', () => {
     }
   });
 
+  it('creates the job rules disabled with JOBS_ENABLED=false (the e2e stack invokes the jobs itself)', async () => {
+    const { functions } = await serverlessFragments({
+      service: 's',
+      stage: 'prod',
+      env: { ...env, JOBS_ENABLED: 'false' },
+      profileRegion: async () => undefined,
+    });
+    expect((functions.checkTrtcKey as { events: unknown[] }).events).toEqual([
+      { schedule: { rate: 'rate(2 hours)', enabled: false } },
+    ]);
+  });
+
   it('refuses a bad schedule or a grace period shorter than the longest credential', async () => {
     const refused = await serverlessFragments({
       service: 's',
