@@ -361,8 +361,9 @@ export async function startFakeSecretsManager(
 
   const takeFault = (operation: string, secretId: string | null): FakeSecretsManagerFault | null => {
     if (fault === null || (fault.operation !== undefined && fault.operation !== operation)) return null;
-    if (fault.secretIds !== undefined && (secretId === null || !fault.secretIds.includes(secretId)))
-      return null;
+    // A secret may be named by its name or its ARN (rotation functions use the ARN from DescribeSecret).
+    const name = secretId === null ? null : (findSecret(secretId)?.name ?? secretId);
+    if (fault.secretIds !== undefined && (name === null || !fault.secretIds.includes(name))) return null;
     if (faultSkipsLeft > 0) {
       faultSkipsLeft -= 1;
       return null;
