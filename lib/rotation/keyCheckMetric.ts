@@ -17,7 +17,9 @@ export const METRIC_NAMESPACE = 'TencentTokenIssuer';
  * ```
  */
 export function keyCheckMetricFields(
-  result: TrtcKeyCheckResult,
+  result:
+    | Pick<TrtcKeyCheckResult, 'ok' | 'reason' | 'sdkAppId' | 'errorCode'>
+    | { readonly ok: false; readonly reason: 'SECRET_UNAVAILABLE' },
   context: { readonly stage: string; readonly timestamp: number },
 ): Record<string, unknown> {
   return {
@@ -33,8 +35,7 @@ export function keyCheckMetricFields(
     },
     Stage: context.stage,
     TrtcKeyCheckFailed: result.ok ? 0 : 1,
-    sdkAppId: result.sdkAppId,
     reason: result.reason,
-    errorCode: result.errorCode,
+    ...('sdkAppId' in result ? { sdkAppId: result.sdkAppId, errorCode: result.errorCode } : {}),
   };
 }

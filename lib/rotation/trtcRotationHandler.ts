@@ -100,14 +100,12 @@ export async function runTrtcKeyCheck(
     return undefined;
   });
   if (secret === undefined) {
-    log.error('TRTC key check failed', {
-      ...keyCheckMetricFields(
-        { ok: false, reason: 'IM_REST_UNREACHABLE', sdkAppId: 0, errorCode: null, explanation: undefined },
-        { stage: deps.stage, timestamp: deps.now() },
-      ),
-      reason: 'SECRET_UNAVAILABLE',
-    });
-    return { ok: false, reason: 'SECRET_UNAVAILABLE' };
+    const unavailable = { ok: false, reason: 'SECRET_UNAVAILABLE' } as const;
+    log.error(
+      'TRTC key check failed',
+      keyCheckMetricFields(unavailable, { stage: deps.stage, timestamp: deps.now() }),
+    );
+    return unavailable;
   }
   const result = await deps.checkKey(secret);
   const fields = {
