@@ -23,6 +23,7 @@ function refused(error) {
     resources: {},
     httpApiCors: false,
     deploy: placeholder,
+    esbuildDefine: {},
   };
 }
 

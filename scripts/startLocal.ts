@@ -120,6 +120,7 @@ async function onOfflineReady(): Promise<void> {
       1,
     );
   }
+  process.stdout.write(`serverless-offline (behind the gateway): ${internalUrl}\n`);
   process.stdout.write(`Server ready: ${publicUrl}\n`);
 }
 

@@ -38,6 +38,8 @@ export interface E2eStack {
   readonly baseUrl: string;
   /** serverless-offline's Lambda Invoke API (`/2015-03-31/functions/<name>/invocations`). */
   readonly lambdaUrl: string;
+  /** serverless-offline's own HTTP server, behind the local gateway (to test what bypasses the gateway). */
+  readonly offlineUrl: string;
   /** The fake Secrets Manager; its admin API lives under `/__admin/`. */
   readonly fakeSecretsManagerUrl: string;
   /** The fake Tencent Cloud API (CAM, STS) and IM REST API of the rotation jobs (admin under `/__admin/`). */
@@ -63,6 +65,13 @@ export interface StartStackOptions {
   readonly repoRoot: string;
   /** How long to wait for "Server ready" (bundling included). Default 90 s. */
   readonly readyTimeoutMs?: number;
+  /**
+   * The stage: `e2e` (default; a deployed-stage configuration whose keys come from the fake Secrets
+   * Manager) or `local` (what `npm start` runs: the committed development keys and session secret).
+   */
+  readonly stage?: 'e2e' | 'local';
+  /** More variables for the service (they win over the stage's own). */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /** Variables the service or the framework read: never inherited from the caller's shell. */
@@ -82,6 +91,7 @@ const SERVICE_VARIABLES = new Set([
   'FORCE_COLOR',
 ]);
 const READY = /Server ready: (http:\/\/\S+)/;
+const OFFLINE_URL = /serverless-offline \(behind the gateway\): (http:\/\/\S+)/;
 const KEPT_OUTPUT_CHARS = 20_000;
 
 /**
@@ -136,6 +146,21 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
     // Missing files: the SDK must not read a developer's ~/.aws (profiles, endpoints, credentials).
     const noAwsFile = join(runDir, 'no-aws-config');
 
+    const stage = options.stage ?? E2E_STAGE;
+    const deployedStage: NodeJS.ProcessEnv = {
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.url,
+      SECRETS_SOURCE: 'aws',
+      TRTC_SECRET_ID,
+      COS_SECRET_ID,
+      SESSION_SECRET_ID,
+      SECRETS_TTL_SECONDS: String(E2E_SETTINGS.secretsTtlSeconds),
+      SECRETS_RETRY_ATTEMPTS: String(E2E_SETTINGS.secretsRetryAttempts),
+      SECRETS_TIMEOUT_MS: String(E2E_SETTINGS.secretsTimeoutMs),
+      SECRETS_RETRY_AFTER_SECONDS: String(E2E_SETTINGS.secretsRetryAfterSeconds),
+      SESSION_ISSUER: E2E_SESSION.issuer,
+      SESSION_AUDIENCE: E2E_SESSION.audience,
+      CORS_ALLOWED_ORIGINS: E2E_SETTINGS.corsAllowedOrigin,
+    };
     const env: NodeJS.ProcessEnv = {
       ...inheritedEnvironment(),
       NO_COLOR: '1',
@@ -148,32 +173,21 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.url,
       AWS_CONFIG_FILE: noAwsFile,
       AWS_SHARED_CREDENTIALS_FILE: noAwsFile,
       AWS_EC2_METADATA_DISABLED: 'true',
-      SECRETS_SOURCE: 'aws',
-      TRTC_SECRET_ID,
-      COS_SECRET_ID,
-      SESSION_SECRET_ID,
       HTTP_PORT: String(httpPort),
       LAMBDA_PORT: String(lambdaPort),
-      SECRETS_TTL_SECONDS: String(E2E_SETTINGS.secretsTtlSeconds),
-      SECRETS_RETRY_ATTEMPTS: String(E2E_SETTINGS.secretsRetryAttempts),
-      SECRETS_TIMEOUT_MS: String(E2E_SETTINGS.secretsTimeoutMs),
-      SECRETS_RETRY_AFTER_SECONDS: String(E2E_SETTINGS.secretsRetryAfterSeconds),
-      SESSION_ISSUER: E2E_SESSION.issuer,
-      SESSION_AUDIENCE: E2E_SESSION.audience,
-      CORS_ALLOWED_ORIGINS: E2E_SETTINGS.corsAllowedOrigin,
       LOG_LEVEL: 'debug',
-      ...rotation.env,
+      ...(stage === E2E_STAGE ? { ...deployedStage, ...rotation.env } : {}),
+      ...options.environment,
     };
 
     const log = createWriteStream(logFile, { flags: 'a' });
     cleanups.push(() => new Promise<void>((done) => log.end(done)));
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(repoRoot, 'scripts', 'startLocal.ts'), '--stage', E2E_STAGE],
+      ['--import', 'tsx', join(repoRoot, 'scripts', 'startLocal.ts'), '--stage', stage],
       // Its own process group: stop() ends the gateway, serverless-offline and anything they started.
       { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -211,13 +225,16 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       await Promise.race([closed, new Promise((done) => setTimeout(done, 2000).unref())]);
     });
 
+    const offlineLine = output.onLine(OFFLINE_URL);
     const readyUrl = await waitForReady(output, exited, readyTimeoutMs);
+    const offlineUrl = (await offlineLine)[1] ?? '';
     if (readyUrl !== `http://localhost:${httpPort}`) {
       throw new Error(`the service is ready on ${readyUrl}, expected port ${httpPort}`);
     }
     return {
       baseUrl: `http://127.0.0.1:${httpPort}`,
       lambdaUrl: `http://127.0.0.1:${lambdaPort}`,
+      offlineUrl,
       fakeSecretsManagerUrl: fake.url,
       fakeTencentCloudUrl: rotation.tencentCloud.url,
       fakeImRestUrl: rotation.imRest.url,
