@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTIONS } from '../../deploy/functions';
 import { SETTING_GROUPS } from '../../lib/config';
 
 // Packages the service for real (`npm run package`, serverless + esbuild, no network) and reads what a
@@ -79,7 +80,7 @@ describe('npm run package', () => {
 
   it('gives every function exactly the secrets its environment names, in its own role', () => {
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(Object.keys(FUNCTIONS).length);
     for (const fn of functions) {
       const variables = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
       const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];

@@ -16,6 +16,7 @@ import {
   SESSION_SECRET_ID,
   TRTC_SECRET_ID,
 } from './fixtures';
+import { startRotationFakes } from './rotationFakes';
 
 // Starts the whole service the way `npm start` does, but on the `e2e` stage: serverless-offline (API
 // Gateway HTTP API emulation, the Lambda authorizer, one worker thread per warm function) in its own
@@ -41,6 +42,9 @@ export interface E2eStack {
   readonly offlineUrl: string;
   /** The fake Secrets Manager; its admin API lives under `/__admin/`. */
   readonly fakeSecretsManagerUrl: string;
+  /** The fake Tencent Cloud API (CAM, STS) and IM REST API of the rotation jobs (admin under `/__admin/`). */
+  readonly fakeTencentCloudUrl: string;
+  readonly fakeImRestUrl: string;
   /** Every line serverless-offline and the functions wrote to stdout and stderr. */
   readonly logFile: string;
   /** A temporary directory for this run (the log file, records of tokens the tests used). */
@@ -135,6 +139,8 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
     const fake = await startFakeSecretsManager();
     cleanups.push(() => fake.close());
     seed(fake);
+    const rotation = await startRotationFakes(fake);
+    cleanups.push(() => rotation.close());
 
     const [httpPort, lambdaPort] = await freePorts(2);
     // Missing files: the SDK must not read a developer's ~/.aws (profiles, endpoints, credentials).
@@ -173,7 +179,7 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       HTTP_PORT: String(httpPort),
       LAMBDA_PORT: String(lambdaPort),
       LOG_LEVEL: 'debug',
-      ...(stage === E2E_STAGE ? deployedStage : {}),
+      ...(stage === E2E_STAGE ? { ...deployedStage, ...rotation.env } : {}),
       ...options.environment,
     };
 
@@ -230,6 +236,8 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       lambdaUrl: `http://127.0.0.1:${lambdaPort}`,
       offlineUrl,
       fakeSecretsManagerUrl: fake.url,
+      fakeTencentCloudUrl: rotation.tencentCloud.url,
+      fakeImRestUrl: rotation.imRest.url,
       logFile,
       runDir,
       stop,
