@@ -1,4 +1,7 @@
 import * as v from 'valibot';
+import type { RoomPolicyKind } from './policy/createRoomPolicy';
+import { ROOM_PRIVILEGE_NAMES, type RoomPrivilege } from './policy/roomPrivileges';
+import { parseRoomRules, type RoomRule } from './policy/roomRules';
 
 // The only reader of process.env. Parsed once, at cold start, with a schema: a bad setting stops the
 // function before it serves anything, with a message that names the variable (never its value, which
@@ -47,6 +50,14 @@ const httpsOrLoopbackUrl = v.pipe(
   ),
 );
 
+/** Claim names are passed through the authorizer context: printable ASCII without commas, no prototype names. */
+const isClaimName = (name: string) =>
+  /^[\x21-\x2b\x2d-\x7e]{1,128}$/.test(name) && !['__proto__', 'constructor', 'prototype'].includes(name);
+const claimName = v.pipe(
+  v.string(),
+  v.check(isClaimName, 'must be a claim name (printable ASCII, no comma)'),
+);
+
 const EnvSchema = v.object({
   STAGE: v.optional(
     v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,32}$/, 'must be a lower-case stage name')),
@@ -90,25 +101,37 @@ const EnvSchema = v.object({
   COS_ALLOWED_METHODS: v.optional(list, 'GET,HEAD,PUT'),
   ROOM_ROLES: v.optional(v.string()),
   ROOM_DEFAULT_ROLE: v.optional(text('must not be empty'), 'audience'),
+  ROOM_POLICY: v.optional(list, 'claims'),
+  ROOM_CLAIM: v.optional(claimName, 'trtc_rooms'),
+  ROOM_RULES: v.optional(v.string(), '[]'),
+  ROOM_HOOK_FUNCTION: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(
+        /^([A-Za-z0-9_-]{1,64}|arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64})$/,
+        'must be a Lambda function name or ARN',
+      ),
+    ),
+  ),
+  ROOM_HOOK_TIMEOUT_MS: v.optional(integer(50, 10_000), '1000'),
+  ROOM_HOOK_CACHE_SECONDS: v.optional(integer(0, 300), '10'),
+  ROOM_HOOK_RETRY_AFTER_SECONDS: v.optional(integer(1, 3600), '2'),
+  ROOM_HOOK_CLAIMS: v.optional(
+    v.pipe(
+      list,
+      v.check((names) => names.every(isClaimName), 'must list claim names'),
+    ),
+    '',
+  ),
+  TRTC_TICKET_VERSION: v.optional(v.picklist(['1', '2'], 'must be 1 or 2'), '2'),
   LOG_LEVEL: v.optional(
     v.picklist(['debug', 'info', 'warn', 'error'], 'must be debug, info, warn or error'),
     'info',
   ),
 });
 
-/** The named TRTC permission bits (privilegeMap). */
-export const ROOM_PRIVILEGES = Object.freeze({
-  createRoom: 0x01,
-  enterRoom: 0x02,
-  sendAudio: 0x04,
-  receiveAudio: 0x08,
-  sendVideo: 0x10,
-  receiveVideo: 0x20,
-  sendSubStream: 0x40,
-  receiveSubStream: 0x80,
-});
-export type RoomPrivilege = keyof typeof ROOM_PRIVILEGES;
-const PRIVILEGE_NAMES = Object.keys(ROOM_PRIVILEGES) as RoomPrivilege[];
+const PRIVILEGE_NAMES = [...ROOM_PRIVILEGE_NAMES];
+const ROOM_POLICY_KINDS: readonly RoomPolicyKind[] = ['claims', 'rules', 'hook'];
 
 /** Anchors may do everything (0xff); the audience may join and receive only (0xab). */
 const DEFAULT_ROOM_ROLES: Record<string, RoomPrivilege[]> = {
@@ -132,6 +155,8 @@ export interface SessionConfig {
   readonly roleClaim: string;
   readonly clockToleranceSeconds: number;
   readonly jwksCacheSeconds: number;
+  /** Claims the authorizer passes on to the functions (the room policy's), when the token has them. */
+  readonly contextClaims?: readonly string[];
 }
 
 export interface ExpiryPolicy {
@@ -165,7 +190,22 @@ export interface Config {
   readonly rooms: {
     readonly roles: Readonly<Record<string, readonly RoomPrivilege[]>>;
     readonly defaultRole: string;
+    /** The room policy's kinds; a room none of them grants is refused. */
+    readonly policy: readonly RoomPolicyKind[];
+    /** The session claim of the `claims` kind. */
+    readonly claim: string;
+    readonly rules: readonly RoomRule[];
+    /** Present when the policy includes `hook`. */
+    readonly hook?: {
+      readonly functionName: string;
+      readonly timeoutMs: number;
+      readonly cacheSeconds: number;
+      readonly retryAfterSeconds: number;
+      readonly claims: readonly string[];
+    };
   };
+  /** TLS sig version of the tickets issued: 1 (ECDSA, needs privateKeyPem in the secret) or 2 (HMAC). */
+  readonly ticketVersion: 1 | 2;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -272,6 +312,24 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     else problems.push('ROOM_ROLES must be a JSON object of role name -> array of privilege names');
   }
   if (!(e.ROOM_DEFAULT_ROLE in roles)) problems.push('ROOM_DEFAULT_ROLE must name a role of ROOM_ROLES');
+  const policy = [...new Set(e.ROOM_POLICY)] as RoomPolicyKind[];
+  if (policy.some((kind) => !ROOM_POLICY_KINDS.includes(kind))) {
+    problems.push('ROOM_POLICY must list claims, rules, hook (comma-separated)');
+  }
+  let rules: readonly RoomRule[] = [];
+  let rulesJson: unknown;
+  try {
+    rulesJson = JSON.parse(e.ROOM_RULES);
+  } catch {
+    rulesJson = undefined;
+  }
+  const parsedRules = parseRoomRules(rulesJson, Object.keys(roles));
+  if ('rules' in parsedRules) rules = parsedRules.rules;
+  else problems.push(...parsedRules.problems.map((problem) => `ROOM_RULES ${problem}`));
+  const hook = policy.includes('hook');
+  if (hook && e.ROOM_HOOK_FUNCTION === undefined) {
+    problems.push('ROOM_HOOK_FUNCTION must be set when ROOM_POLICY includes hook');
+  }
 
   for (const [kind, def, max] of [
     ['USERSIG', e.USERSIG_DEFAULT_EXPIRE, e.USERSIG_MAX_EXPIRE],
@@ -309,6 +367,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       roleClaim: e.SESSION_ROLE_CLAIM,
       clockToleranceSeconds: e.SESSION_CLOCK_TOLERANCE_SECONDS,
       jwksCacheSeconds: e.SESSION_JWKS_CACHE_SECONDS,
+      contextClaims: [
+        ...new Set([
+          ...(policy.includes('claims') ? [e.ROOM_CLAIM] : []),
+          ...(hook ? e.ROOM_HOOK_CLAIMS : []),
+        ]),
+      ],
     },
     corsAllowedOrigins: e.CORS_ALLOWED_ORIGINS,
     maxBodyBytes: e.MAX_BODY_BYTES,
@@ -321,7 +385,25 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       cos: { defaultSeconds: e.COS_DEFAULT_EXPIRE, maxSeconds: e.COS_MAX_EXPIRE },
     },
     cos: { keyPrefix: e.COS_KEY_PREFIX, allowedMethods: methods },
-    rooms: { roles, defaultRole: e.ROOM_DEFAULT_ROLE },
+    rooms: {
+      roles,
+      defaultRole: e.ROOM_DEFAULT_ROLE,
+      policy,
+      claim: e.ROOM_CLAIM,
+      rules,
+      ...(hook && e.ROOM_HOOK_FUNCTION !== undefined
+        ? {
+            hook: {
+              functionName: e.ROOM_HOOK_FUNCTION,
+              timeoutMs: e.ROOM_HOOK_TIMEOUT_MS,
+              cacheSeconds: e.ROOM_HOOK_CACHE_SECONDS,
+              retryAfterSeconds: e.ROOM_HOOK_RETRY_AFTER_SECONDS,
+              claims: e.ROOM_HOOK_CLAIMS,
+            },
+          }
+        : {}),
+    },
+    ticketVersion: e.TRTC_TICKET_VERSION === '1' ? 1 : 2,
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -12,6 +12,11 @@ export interface Principal {
   readonly userId: string;
   /** The room role claim of the session, when the token carries one. */
   readonly role?: string;
+  /**
+   * The session claims the configuration selects for the room policy (the rooms claim, the claims the
+   * hook receives), as the token carries them: raw JSON values, checked where they are used.
+   */
+  readonly claims?: Readonly<Record<string, unknown>>;
 }
 
 /** Tencent's user id rule (IM/TRTC): at most 32 bytes of letters, digits, underscore and hyphen. */

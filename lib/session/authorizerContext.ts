@@ -14,12 +14,14 @@ import { SessionError, type SessionErrorReason } from './SessionError';
  * ```
  */
 export type SessionAuthorizerContext =
-  | { readonly userId: string; readonly role?: string }
+  | { readonly userId: string; readonly role?: string; readonly claims?: string }
   | { readonly authFailure: SessionErrorReason };
 
 /**
  * Builds the authorizer context for a verification outcome. `role` is omitted, not `null`, when the
- * token has none, so the context holds strings only.
+ * token has none, so the context holds strings only; the selected claims (any JSON) travel as one JSON
+ * text in `claims`, which every gateway and emulator passes on unchanged (REST APIs stringify context
+ * values; HTTP APIs would keep objects, but one encoding is checked in one place).
  *
  * @example
  * ```ts
@@ -29,7 +31,9 @@ export type SessionAuthorizerContext =
  */
 export function authorizerContext(outcome: Principal | SessionError): SessionAuthorizerContext {
   if (outcome instanceof SessionError) return { authFailure: outcome.reason };
-  return outcome.role === undefined
-    ? { userId: outcome.userId }
-    : { userId: outcome.userId, role: outcome.role };
+  return {
+    userId: outcome.userId,
+    ...(outcome.role === undefined ? {} : { role: outcome.role }),
+    ...(outcome.claims === undefined ? {} : { claims: JSON.stringify(outcome.claims) }),
+  };
 }

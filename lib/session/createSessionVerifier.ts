@@ -12,6 +12,7 @@ import type { SessionConfig } from '../config';
 import { isSessionRole } from './isSessionRole';
 import { type Principal, TENCENT_USER_ID } from './Principal';
 import { SessionError } from './SessionError';
+import { selectContextClaims } from './selectContextClaims';
 
 /**
  * Verifies the app's session token and returns the principal it names. Every failure is a
@@ -139,12 +140,13 @@ function principalOfClaims(payload: JWTPayload, config: SessionConfig): Principa
   if (typeof userId !== 'string' || !TENCENT_USER_ID.test(userId)) {
     throw new SessionError('USER_ID_INVALID', { claim: config.userClaim });
   }
-  if (!Object.hasOwn(payload, config.roleClaim)) return { userId };
+  const claims = selectContextClaims(payload, config.contextClaims);
+  if (!Object.hasOwn(payload, config.roleClaim)) return { userId, ...claims };
   const role = payload[config.roleClaim];
   if (!isSessionRole(role)) {
     throw new SessionError('CLAIM_INVALID', { claim: config.roleClaim });
   }
-  return { userId, role };
+  return { userId, role, ...claims };
 }
 
 /**

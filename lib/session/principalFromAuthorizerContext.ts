@@ -58,7 +58,21 @@ export function principalFromAuthorizerContext(event: AuthorizedEvent): Principa
   const { userId, role } = context;
   if (userId === undefined) throw new SessionError('NO_AUTHORIZER_CONTEXT');
   if (typeof userId !== 'string' || !TENCENT_USER_ID.test(userId)) throw new SessionError('USER_ID_INVALID');
-  if (role === undefined) return { userId };
+  const claims = contextClaims(context.claims);
+  if (role === undefined) return { userId, ...claims };
   if (!isSessionRole(role)) throw new SessionError('CLAIM_INVALID', { claim: 'role' });
-  return { userId, role };
+  return { userId, role, ...claims };
+}
+
+/** The selected claims the authorizer passed as JSON text: a JSON object, or the context is refused. */
+function contextClaims(text: unknown): Pick<Principal, 'claims'> {
+  if (text === undefined) return {};
+  let claims: unknown;
+  try {
+    claims = typeof text === 'string' ? JSON.parse(text) : undefined;
+  } catch {
+    claims = undefined;
+  }
+  if (!isRecord(claims)) throw new SessionError('CLAIM_INVALID', { claim: 'claims' });
+  return { claims: Object.freeze(claims) };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ROOM_PRIVILEGES } from '../../lib/config';
+import { ROOM_PRIVILEGES } from '../../lib/policy/roomPrivileges';
 import { post, sessionToken, TOKEN_FIELDS } from './support/client';
 import { cosPrefixOf } from './support/fixtures';
 import { expectIssuedTo } from './support/tokens';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ROOM_PRIVILEGES } from '../../../lib/config';
+import { ROOM_PRIVILEGES } from '../../../lib/policy/roomPrivileges';
 import type { Route } from '../../e2e/support/client';
 import { cosPrefixOf } from '../../e2e/support/fixtures';
 
