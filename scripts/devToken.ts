@@ -3,16 +3,30 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import { type Config, loadConfig } from '../lib/config';
+import { PolicyError } from '../lib/policy/PolicyError';
+import { parseRoomClaim } from '../lib/policy/roomClaims';
 import { isSessionRole } from '../lib/session/isSessionRole';
 import { TENCENT_USER_ID } from '../lib/session/Principal';
 
 // Prints a session token for local runs, so the service can be tried with curl without an identity
 // provider:
-//   curl -H "Authorization: Bearer $(npm run -s dev:token -- alice --role anchor)" ...
+//   curl -H "Authorization: Bearer $(npm run -s dev:token -- alice --room 1234 --room lobby=anchor)" ...
 // Only for the local stage with an HS256 secret: with a JWKS the tokens come from the real identity
 // provider, and a deployed stage must never accept tokens minted from a laptop.
 
-const USAGE = 'usage: npm run -s dev:token -- <userId> [--role <role>] [--ttl <seconds, 1-86400>]';
+const USAGE = `usage: npm run -s dev:token -- <userId> [--role <role>] [--room <room>[=<role>]]... [--ttl <seconds>]
+
+Prints a development session token (local stage, HS256) for <userId> on stdout.
+
+  --role <role>          the session's room role (claim trtc_role); default: ROOM_DEFAULT_ROLE
+  --room <room>[=<role>] a room the session may enter (the rooms claim, trtc_rooms); repeatable.
+                         Digits only name the numeric room (roomId), anything else a string room
+                         (strRoomId), which may end with * (any suffix). =<role> is optional and
+                         defaults to the session's role; a string room holding "=" needs one.
+  --ttl <seconds>        lifetime, 1-86400 (default 3600)
+  --help                 this text
+
+example: npm run -s dev:token -- alice --room 1234 --room lobby=anchor`;
 
 /**
  * What {@link mintDevToken} signs.
@@ -25,6 +39,8 @@ const USAGE = 'usage: npm run -s dev:token -- <userId> [--role <role>] [--ttl <s
 export interface DevTokenRequest {
   readonly userId: string;
   readonly role?: string;
+  /** `--room` values, as typed (`1234`, `lobby=anchor`). */
+  readonly rooms?: readonly string[];
   readonly ttlSeconds: number;
   /** Unix time in seconds. */
   readonly now: number;
@@ -59,8 +75,14 @@ export async function mintDevToken(config: Config, request: DevTokenRequest): Pr
     throw new Error('ttl must be a whole number of seconds between 1 and 86400');
   }
   const alg = session.algorithms.includes('HS256') ? 'HS256' : (session.algorithms[0] ?? 'HS256');
-  const claims: Record<string, string> = { [session.userClaim]: request.userId };
+  const claims: Record<string, unknown> = { [session.userClaim]: request.userId };
   if (request.role !== undefined) claims[session.roleClaim] = request.role;
+  if (request.rooms !== undefined && request.rooms.length > 0) {
+    if (!config.rooms.policy.includes('claims')) {
+      throw new Error('--room needs the claims kind in ROOM_POLICY (the service would ignore the rooms)');
+    }
+    claims[config.rooms.claim] = roomsClaim(request.rooms);
+  }
   return new SignJWT(claims)
     .setProtectedHeader({ alg, typ: 'JWT' })
     .setIssuer(session.issuer)
@@ -71,18 +93,66 @@ export async function mintDevToken(config: Config, request: DevTokenRequest): Pr
     .sign(new TextEncoder().encode(session.hs256Secret));
 }
 
+/**
+ * The rooms claim for `--room` values: digits only name a numeric room, anything else a string room;
+ * `=ROLE` (after the last `=`) is optional. Checked with the service's own claim reader, so a token the
+ * service would refuse is never printed.
+ *
+ * @example
+ * ```ts
+ * roomsClaim(['1234', 'lobby=anchor']); // [1234, { strRoomId: 'lobby', role: 'anchor' }]
+ * ```
+ */
+export function roomsClaim(values: readonly string[]): unknown[] {
+  return values.map((value) => {
+    const at = value.lastIndexOf('=');
+    const room = at === -1 ? value : value.slice(0, at);
+    const role = at === -1 ? undefined : value.slice(at + 1);
+    if (role !== undefined && !isSessionRole(role)) {
+      throw new Error(`--room ${value}: the role after = must be 1-32 characters of A-Z a-z 0-9 _ -`);
+    }
+    let entry: unknown;
+    if (/^\d+$/.test(room)) {
+      if (room.startsWith('0') || Number(room) > 4_294_967_294) {
+        throw new Error(`--room ${value}: a numeric room is 1 to 4294967294, without leading zeros`);
+      }
+      entry = role === undefined ? Number(room) : { roomId: Number(room), role };
+    } else {
+      entry = role === undefined ? room : { strRoomId: room, role };
+    }
+    try {
+      parseRoomClaim([entry]);
+    } catch (error) {
+      if (!(error instanceof PolicyError)) throw error;
+      const why = error.message.replace(/^.*malformed: entry 0 (strRoomId )?/, '');
+      throw new Error(`--room ${value}: a string room ${why}, 1-64 characters, with an optional trailing *`);
+    }
+    return entry;
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { role: { type: 'string' }, ttl: { type: 'string', default: '3600' } },
+    options: {
+      role: { type: 'string' },
+      room: { type: 'string', multiple: true },
+      ttl: { type: 'string', default: '3600' },
+      help: { type: 'boolean', short: 'h' },
+    },
     allowPositionals: true,
   });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const [userId, ...extra] = positionals;
   if (userId === undefined || extra.length > 0) throw new Error(USAGE);
   if (!/^\d+$/.test(values.ttl)) throw new Error('ttl must be a whole number of seconds between 1 and 86400');
   const token = await mintDevToken(loadConfig(process.env), {
     userId,
     ...(values.role === undefined ? {} : { role: values.role }),
+    ...(values.room === undefined ? {} : { rooms: values.room }),
     ttlSeconds: Number(values.ttl),
     now: Math.floor(Date.now() / 1000),
   });

@@ -7,16 +7,17 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../lib/config';
 import { createLogger } from '../../lib/log/logger';
-import { createConfiguredSecret, TrtcSecretSchema } from '../../lib/secrets';
+import { createConfiguredSecret, TrtcSecretSchema, trtcSecretSchema } from '../../lib/secrets';
 
 const trtc = { sdkAppId: 1400000000, secretKey: 'configured-secret-test-key' };
-const awsConfig = loadConfig({
+const awsEnv = {
   STAGE: 'test',
   SESSION_HS256_SECRET: 'x'.repeat(40),
   SESSION_ISSUER: 'i',
   SESSION_AUDIENCE: 'a',
   TRTC_SECRET_ID: 'test/trtc',
-});
+};
+const awsConfig = loadConfig(awsEnv);
 
 describe('createConfiguredSecret', () => {
   const sm = mockClient(SecretsManagerClient);
@@ -54,6 +55,19 @@ describe('createConfiguredSecret', () => {
     expect(lines.map((line) => JSON.parse(line))).toContainEqual(
       expect.objectContaining({ level: 'warn', concern: 'trtc', error: 'AccessDeniedException' }),
     );
+  });
+
+  it('with v1 tickets selected, a secret without a usable key fails to load, naming the problem', async () => {
+    const v1 = loadConfig({ ...awsEnv, TRTC_TICKET_VERSION: '1' });
+    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(trtc) });
+    sm.on(DescribeSecretCommand).resolves({});
+    const secret = createConfiguredSecret(v1, 'trtc', trtcSecretSchema(v1.ticketVersion), {
+      client: new SecretsManagerClient({}),
+    });
+    await expect(secret.get()).rejects.toMatchObject({
+      code: 'SECRETS_UNAVAILABLE',
+      message: expect.stringMatching(/^secret "trtc" is invalid: .*privateKeyPem.*TRTC_TICKET_VERSION=1/),
+    });
   });
 
   it('fails at cold start when the AWS source has no secret id', () => {

@@ -39,6 +39,31 @@ describe('principalFromAuthorizerContext', () => {
     }
   });
 
+  it('reads the selected claims from their JSON text, and round-trips them', () => {
+    const claims = { trtc_rooms: [1234, 'lobby'], org: { id: 7 } };
+    expect(
+      principalFromAuthorizerContext(withContext({ userId: 'alice', claims: JSON.stringify(claims) })),
+    ).toEqual({
+      userId: 'alice',
+      claims,
+    });
+    const principal = { userId: 'bob', role: 'anchor', claims: { trtc_rooms: { 'class-42': 'anchor' } } };
+    expect(principalFromAuthorizerContext(withContext(authorizerContext(principal)))).toEqual(principal);
+    expect(authorizerContext(principal)).toEqual({
+      userId: 'bob',
+      role: 'anchor',
+      claims: '{"trtc_rooms":{"class-42":"anchor"}}',
+    });
+  });
+
+  it('refuses a context whose claims are not the JSON text of an object (fail closed: 401)', () => {
+    for (const claims of ['{', '[]', '"x"', 'null', '7', '', 42, { trtc_rooms: [] }, null]) {
+      expect(reasonOf(() => principalFromAuthorizerContext(withContext({ userId: 'alice', claims })))).toBe(
+        'CLAIM_INVALID',
+      );
+    }
+  });
+
   it('throws the authorizer failure reason, with the matching code', () => {
     const error = (() => {
       try {
