@@ -5,10 +5,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import { startFakeLambda } from '../../support/fakeLambda';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fakeSecretsManager';
 import {
   COS_SECRET_ID,
   E2E_COS_SECRET,
+  E2E_ROOMS,
   E2E_SESSION,
   E2E_SETTINGS,
   E2E_STAGE,
@@ -38,6 +40,8 @@ export interface E2eStack {
   readonly lambdaUrl: string;
   /** The fake Secrets Manager; its admin API lives under `/__admin/`. */
   readonly fakeSecretsManagerUrl: string;
+  /** The Lambda endpoint the functions call (the room hook): forwards to `lambdaUrl`, admin API under `/__admin/`. */
+  readonly fakeLambdaUrl: string;
   /** Every line serverless-offline and the functions wrote to stdout and stderr. */
   readonly logFile: string;
   /** A temporary directory for this run (the log file, records of tokens the tests used). */
@@ -58,6 +62,10 @@ export interface StartStackOptions {
   readonly repoRoot: string;
   /** How long to wait for "Server ready" (bundling included). Default 90 s. */
   readonly readyTimeoutMs?: number;
+  /** Variables that replace the stack's own (another configuration, e.g. v1 tickets). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The TRTC secret seeded instead of E2E_TRTC_SECRET. */
+  readonly trtcSecret?: Readonly<Record<string, unknown>>;
 }
 
 /** Variables the service or the framework read: never inherited from the caller's shell. */
@@ -118,9 +126,13 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
   try {
     const fake = await startFakeSecretsManager();
     cleanups.push(() => fake.close());
-    seed(fake);
+    seed(fake, options.trtcSecret ?? E2E_TRTC_SECRET);
 
     const [httpPort, lambdaPort] = await freePorts(2);
+    // The room hook is invoked through this loopback Lambda API with the real SDK client; it forwards
+    // to serverless-offline's own Invoke endpoint (the example hook runs there) unless a test sets a fault.
+    const lambda = await startFakeLambda({ forwardTo: `http://127.0.0.1:${lambdaPort}` });
+    cleanups.push(() => lambda.close());
     // Missing files: the SDK must not read a developer's ~/.aws (profiles, endpoints, credentials).
     const noAwsFile = join(runDir, 'no-aws-config');
 
@@ -137,6 +149,7 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.url,
+      AWS_ENDPOINT_URL_LAMBDA: lambda.url,
       AWS_CONFIG_FILE: noAwsFile,
       AWS_SHARED_CREDENTIALS_FILE: noAwsFile,
       AWS_EC2_METADATA_DISABLED: 'true',
@@ -151,7 +164,14 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       SESSION_ISSUER: E2E_SESSION.issuer,
       SESSION_AUDIENCE: E2E_SESSION.audience,
       CORS_ALLOWED_ORIGINS: E2E_SETTINGS.corsAllowedOrigin,
+      ROOM_POLICY: E2E_ROOMS.policy,
+      ROOM_RULES: JSON.stringify(E2E_ROOMS.rules),
+      ROOM_HOOK_CLAIMS: E2E_ROOMS.hookClaims.join(','),
+      ROOM_HOOK_TIMEOUT_MS: String(E2E_ROOMS.hookTimeoutMs),
+      ROOM_HOOK_CACHE_SECONDS: String(E2E_ROOMS.hookCacheSeconds),
+      ROOM_HOOK_RETRY_AFTER_SECONDS: String(E2E_ROOMS.hookRetryAfterSeconds),
       LOG_LEVEL: 'debug',
+      ...options.env,
     };
 
     const log = createWriteStream(logFile, { flags: 'a' });
@@ -218,6 +238,7 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       baseUrl: expected,
       lambdaUrl: `http://127.0.0.1:${lambdaPort}`,
       fakeSecretsManagerUrl: fake.url,
+      fakeLambdaUrl: lambda.url,
       logFile,
       runDir,
       stop,
@@ -229,8 +250,8 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
 }
 
 /** Puts the valid fixture secrets (also used to restore them after a test has broken one). */
-function seed(fake: FakeSecretsManager): void {
-  fake.putSecret(TRTC_SECRET_ID, JSON.stringify(E2E_TRTC_SECRET));
+function seed(fake: FakeSecretsManager, trtcSecret: Readonly<Record<string, unknown>>): void {
+  fake.putSecret(TRTC_SECRET_ID, JSON.stringify(trtcSecret));
   fake.putSecret(COS_SECRET_ID, JSON.stringify(E2E_COS_SECRET));
 }
 
