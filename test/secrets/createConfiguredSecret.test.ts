@@ -70,6 +70,27 @@ describe('createConfiguredSecret', () => {
     });
   });
 
+  it('logs a secret that fails at cold start (the prefetch), naming the problem', async () => {
+    const v1 = loadConfig({ ...awsEnv, TRTC_TICKET_VERSION: '1' });
+    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(trtc) });
+    sm.on(DescribeSecretCommand).resolves({});
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', write: (line) => lines.push(line) });
+    const secret = createConfiguredSecret(v1, 'trtc', trtcSecretSchema(v1.ticketVersion), {
+      client: new SecretsManagerClient({}),
+      log,
+    });
+    secret.prefetch();
+    await expect.poll(() => lines.length).toBe(1);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      level: 'error',
+      message: 'signing secret unavailable at cold start',
+      concern: 'trtc',
+      detail: expect.stringContaining('field "privateKeyPem" is required'),
+    });
+    expect(lines[0]).not.toContain(trtc.secretKey);
+  });
+
   it('fails at cold start when the AWS source has no secret id', () => {
     const noId = loadConfig({
       STAGE: 'test',

@@ -234,6 +234,13 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
     if (readyUrl !== expected) {
       throw new Error(`serverless-offline is ready on ${readyUrl}, expected ${expected}`);
     }
+    // serverless-offline starts a function's worker on its first invocation, which under load takes
+    // longer than the hook's timeout: one call now, so that tests meet a warm hook, as Lambda would.
+    await fetch(`http://127.0.0.1:${lambdaPort}/2015-03-31/functions/${E2E_ROOMS.hookFunction}/invocations`, {
+      method: 'POST',
+      body: '{}',
+      signal: AbortSignal.timeout(readyTimeoutMs),
+    });
     return {
       baseUrl: expected,
       lambdaUrl: `http://127.0.0.1:${lambdaPort}`,

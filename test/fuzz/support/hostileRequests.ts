@@ -238,8 +238,8 @@ function policyRoom(principal: string): fc.Arbitrary<Record<string, unknown>> {
   const str = (room: fc.Arbitrary<string>) =>
     room.filter((id) => id.length >= 1 && id.length <= 64).map((strRoomId) => ({ strRoomId }));
   return fc.oneof(
-    { arbitrary: fc.record({ roomId: fc.integer({ min: 1, max: 4_294_967_294 }) }), weight: 3 },
-    { arbitrary: fc.record({ strRoomId }), weight: 3 },
+    { arbitrary: fc.record({ roomId: fc.integer({ min: 1, max: 4_294_967_294 }) }), weight: 2 },
+    { arbitrary: fc.record({ strRoomId }), weight: 2 },
     { arbitrary: fc.constant({ strRoomId: 'lobby' }), weight: 2 },
     { arbitrary: str(tail.map((t) => `u.${principal}.${t}`)), weight: 2 },
     { arbitrary: str(other.map((id) => `call.${principal}.${id}`)), weight: 1 },
@@ -331,7 +331,7 @@ function roomsClaim(body: Record<string, unknown>): fc.Arbitrary<RoomsClaimSpec 
       return { json: asText ? JSON.stringify(json) : json, entries };
     });
   return fc.oneof(
-    { arbitrary: fc.constant(undefined), weight: 2 },
+    { arbitrary: fc.constant(undefined), weight: 1 },
     { arbitrary: wellFormed, weight: 8 },
     {
       arbitrary: fc
