@@ -83,10 +83,10 @@ describe('policy/template.guard', () => {
     ],
     [
       'a wildcard Lambda invoke grant in a Fn::Sub, with the action in a list',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not JavaScript
       {
         ...good,
         Hook: role(
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not JavaScript
           [{ 'Fn::Sub': 'arn:${AWS::Partition}:lambda:r:1:function:app-*' }],
           ['lambda:InvokeFunction'],
         ),
