@@ -7,7 +7,8 @@ import { issueCosSignature, parseCosSignRequest } from '../lib/tokens';
 // the caller's key prefix.
 
 const cosSecret = createConfiguredSecret(config, 'cos', CosSecretSchema, { log: logger });
-cosSecret.prefetch();
+// INIT: the secret is fetched before the first request (never fails INIT; see SecretCache.prefetch).
+await cosSecret.prefetch();
 
 export const handler = createTokenHandler({
   route: 'cos-sign',

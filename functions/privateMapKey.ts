@@ -10,7 +10,8 @@ import { issueRoomTicket } from '../lib/tokens';
 const trtcSecret = createConfiguredSecret(config, 'trtc', trtcSecretSchema(config.ticketVersion), {
   log: logger,
 });
-trtcSecret.prefetch();
+// INIT: the secret is fetched before the first request (never fails INIT; see SecretCache.prefetch).
+await trtcSecret.prefetch();
 const roomPolicy = createConfiguredRoomPolicy(config);
 
 export const handler = createTokenHandler({

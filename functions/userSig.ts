@@ -8,7 +8,8 @@ import { issueUserSig, parseUserSigRequest } from '../lib/tokens';
 const trtcSecret = createConfiguredSecret(config, 'trtc', trtcSecretSchema(config.ticketVersion), {
   log: logger,
 });
-trtcSecret.prefetch();
+// INIT: the secret is fetched before the first request (never fails INIT; see SecretCache.prefetch).
+await trtcSecret.prefetch();
 
 export const handler = createTokenHandler({
   route: 'usersig',

@@ -28,6 +28,8 @@ export { parseSecret, type SecretSchema } from './parseSecret';
 export {
   type CosSecret,
   CosSecretSchema,
+  type SessionSecret,
+  SessionSecretSchema,
   type TrtcSecret,
   TrtcSecretSchema,
   TrtcSecretV1Schema,

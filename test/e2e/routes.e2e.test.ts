@@ -286,7 +286,8 @@ describe('response headers', () => {
       '/v1/cos/sign': { method: 'GET', key: 'users/erin/a.txt' },
     };
     const ok = await post(route, { token: await sessionToken('erin', { rooms: [1] }), body: bodies[route] });
-    const refused = await post(route, { body: bodies[route] });
+    const expired = await sessionToken('erin', { claims: { exp: nowSeconds() - 3600 } });
+    const refused = await post(route, { token: expired, body: bodies[route] });
 
     expect(ok.status).toBe(200);
     expect(refused.status).toBe(401);

@@ -29,7 +29,7 @@ let stack: E2eStack;
 beforeAll(async () => {
   stack = await startStack({
     repoRoot: process.cwd(),
-    env: { TRTC_TICKET_VERSION: '1' },
+    environment: { TRTC_TICKET_VERSION: '1' },
     // No privateKeyPem: the mistake this file starts with.
     trtcSecret: E2E_TRTC_SECRET,
   });

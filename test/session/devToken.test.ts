@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lib/config';
+import { loadConfig, requireSessionConfig } from '../../lib/config';
 import { createRoomPolicy } from '../../lib/policy/createRoomPolicy';
 import { createSessionVerifier } from '../../lib/session';
 import { mintDevToken, roomsClaim } from '../../scripts/devToken';
@@ -17,12 +17,16 @@ const run = promisify(execFile);
 describe('mintDevToken', () => {
   it('mints a token that the local verifier accepts', async () => {
     const token = await mintDevToken(localConfig, { userId: 'alice', role: 'anchor', ttlSeconds: 600, now });
-    const verifier = createSessionVerifier(localConfig.session, { now: () => now * 1000 });
-    await expect(verifier.verify(`Bearer ${token}`)).resolves.toEqual({ userId: 'alice', role: 'anchor' });
+    const verifier = createSessionVerifier(requireSessionConfig(localConfig), { now: () => now * 1000 });
+    await expect(verifier.verify(`Bearer ${token}`)).resolves.toEqual({
+      userId: 'alice',
+      role: 'anchor',
+      sessionExpiresAt: now + 600 + 30,
+    });
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'JWT' });
     expect(decodeJwt(token)).toEqual({
-      iss: localConfig.session.issuer,
-      aud: localConfig.session.audience,
+      iss: localConfig.session?.issuer,
+      aud: localConfig.session?.audience,
       sub: 'alice',
       trtc_role: 'anchor',
       iat: now,
@@ -56,7 +60,7 @@ describe('mintDevToken', () => {
     await expect(mintDevToken(jwks, { userId: 'a', ttlSeconds: 60, now })).rejects.toThrow(/HS256/);
     const deployed = loadConfig({
       STAGE: 'prod',
-      SESSION_HS256_SECRET: 'a-real-looking-secret-of-32-chars-or-more',
+      SESSION_SECRET_ID: 'prod/session',
       SESSION_ISSUER: 'i',
       SESSION_AUDIENCE: 'a',
     });
@@ -92,9 +96,9 @@ describe('dev:token rooms (--room)', () => {
       now,
     });
     expect(decodeJwt(token).trtc_rooms).toEqual([1234, { strRoomId: 'lobby', role: 'anchor' }]);
-    const principal = await createSessionVerifier(localConfig.session, { now: () => now * 1000 }).verify(
-      `Bearer ${token}`,
-    );
+    const principal = await createSessionVerifier(requireSessionConfig(localConfig), {
+      now: () => now * 1000,
+    }).verify(`Bearer ${token}`);
     // The session's role (none: the default, audience) for 1234; anchor for the lobby.
     expect((await policy.decide({ principal, room: { roomId: 1234 } })).privilegeMap).toBe(0xab);
     expect((await policy.decide({ principal, room: { strRoomId: 'lobby' } })).privilegeMap).toBe(0xff);
@@ -154,8 +158,9 @@ describe('npm run dev:token', () => {
 
   it('prints its usage for --help', async () => {
     const { stdout } = await run(process.execPath, [...tsx, '--help'], { env });
-    expect(stdout).toMatch(/^usage: npm run -s dev:token -- <userId>/);
+    expect(stdout).toContain('usage: npm run -s dev:token -- <userId>');
     expect(stdout).toContain('--room <room>[=<role>]');
+    expect(stdout).toContain('example: npm run -s dev:token -- alice --room 1234 --room lobby=anchor');
   });
 
   it('exits 1 with a message on stderr for a bad user id', async () => {
@@ -165,5 +170,21 @@ describe('npm run dev:token', () => {
       stdout: '',
       stderr: expect.stringMatching(/userId/),
     });
+  });
+
+  it('documents every option with --help, on stdout, exit 0', async () => {
+    const { stdout, stderr } = await run(process.execPath, [...tsx, '--help'], { env });
+    expect(stderr).toBe('');
+    for (const option of ['<userId>', '--role', '--ttl', '--help']) expect(stdout).toContain(option);
+  });
+
+  it('exits 2 with the usage for an unknown option or a missing user id', async () => {
+    for (const args of [['alice', '--rol', 'x'], []]) {
+      await expect(run(process.execPath, [...tsx, ...args], { env })).rejects.toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: expect.stringContaining('usage: npm run -s dev:token'),
+      });
+    }
   });
 });

@@ -243,6 +243,14 @@ export function recordToken(kind: RecordKind, token: string): void {
   appendFileSync(recordFile, `${kind}\t${token}\n`);
 }
 
+/** How many tokens of a kind were recorded, repeats included (one per request or response). */
+export function recordedCount(kind: RecordKind): number {
+  if (!existsSync(recordFile)) return 0;
+  return readFileSync(recordFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith(`${kind}\t`)).length;
+}
+
 /** Every recorded token of a kind, without repeats. */
 export function recordedTokens(kind: RecordKind): string[] {
   if (!existsSync(recordFile)) return [];
@@ -333,6 +341,7 @@ export function authorizedEvent(
         lambda: {
           userId,
           ...(request.role === undefined ? {} : { role: request.role }),
+          sessionExpiresAt: nowSeconds() + 600,
           ...(request.claims === undefined ? {} : { claims: JSON.stringify(request.claims) }),
         },
       },
@@ -376,7 +385,10 @@ export async function invokeRoute(route: Route, event: unknown): Promise<ApiResp
 export const fakeSecretsManager = {
   /** Sets the fault for the next requests (`null` clears it). */
   async setFault(fault: FakeSecretsManagerFault | null): Promise<void> {
-    await admin('POST', 'fault', JSON.stringify(fault));
+    // The signing secrets only, unless a test says otherwise: the authorizer's session secret is not
+    // what these faults are about (its outage is a gateway 500, tested in the authorizer's unit tests).
+    const scoped = fault === null ? null : { secretIds: [TRTC_SECRET_ID, COS_SECRET_ID], ...fault };
+    await admin('POST', 'fault', JSON.stringify(scoped));
   },
   /** Adds a new current version of a secret. */
   async putSecret(secretId: string, secretString: string): Promise<void> {
