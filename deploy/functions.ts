@@ -51,6 +51,26 @@ export function defaultRoomHookFunction(service: string, stage: string): string 
   return `${service}-${stage}-exampleRoomHook`;
 }
 
+/**
+ * The environment with ROOM_HOOK_FUNCTION set to the example hook when ROOM_POLICY includes `hook` and
+ * names no function: what packaging, deploying and `npm start` check and pass on.
+ *
+ * @example
+ * ```ts
+ * withDefaultRoomHook({ ROOM_POLICY: 'hook' }, 'tencent-token-issuer', 'prod').ROOM_HOOK_FUNCTION;
+ * // 'tencent-token-issuer-prod-exampleRoomHook'
+ * ```
+ */
+export function withDefaultRoomHook(
+  env: Readonly<Record<string, string | undefined>>,
+  service: string,
+  stage: string,
+): Record<string, string | undefined> {
+  const usesHook = (env.ROOM_POLICY ?? '').split(',').some((kind) => kind.trim() === 'hook');
+  if (!usesHook || (env.ROOM_HOOK_FUNCTION ?? '') !== '') return { ...env };
+  return { ...env, ROOM_HOOK_FUNCTION: defaultRoomHookFunction(service, stage) };
+}
+
 const TOKEN_FUNCTION_READS = ['core', 'secrets', 'http'] as const satisfies readonly SettingGroup[];
 
 /** Every deployed function, by its serverless name. */

@@ -11,11 +11,11 @@ import {
   type SettingGroup,
 } from '../lib/config';
 import {
-  defaultRoomHookFunction,
   FUNCTIONS,
   type FunctionDeclaration,
   type FunctionName,
   secretsOf,
+  withDefaultRoomHook,
 } from './functions';
 
 // What serverless.yml takes from code: the region, every function block with its environment and
@@ -74,15 +74,8 @@ export class DeploySettingsError extends Error {
  */
 export async function serverlessFragments(input: FragmentInput): Promise<ServerlessFragments> {
   const { stage, service } = input;
-  const usesHook = (input.env.ROOM_POLICY ?? '').split(',').some((kind) => kind.trim() === 'hook');
-  const env = {
-    ...input.env,
-    STAGE: stage,
-    // A room hook: the shipped example unless another function is named (the IAM grant names the same).
-    ...(usesHook && !input.env.ROOM_HOOK_FUNCTION
-      ? { ROOM_HOOK_FUNCTION: defaultRoomHookFunction(service, stage) }
-      : {}),
-  };
+  // A room hook: the shipped example unless another function is named (the IAM grant names the same).
+  const env = { ...withDefaultRoomHook(input.env, service, stage), STAGE: stage };
   const isLocal = stage === LOCAL_STAGE;
   const problems: string[] = [];
   const collect = <T>(load: () => T): T | undefined => {
