@@ -1,12 +1,14 @@
 import { SignJWT } from 'jose';
 import { startFakeSecretsManager } from '../test/support/fakeSecretsManager';
+import { type JwksServer, startJwksServer } from '../test/support/jwksServer';
+import { createSigningKey, type SigningKey } from '../test/support/sessionTokens';
 
-// The environment every service bench runs in: a loopback Secrets Manager holding fake signing keys,
-// and the variables a deployed (non-local) stage needs, pointing the real AWS SDK client at it.
+// The environment every service bench runs in: a loopback Secrets Manager holding fake signing keys, a
+// loopback identity provider (JWKS, RS256) for the authorizer, and the variables a deployed (non-local)
+// stage gives each function, pointing the real AWS SDK client at the fake.
 
 export const BENCH_SESSION = {
-  secret: 'bench-session-secret-0123456789abcdef-0123',
-  issuer: 'bench-issuer',
+  issuer: 'https://bench-idp.example/',
   audience: 'bench-audience',
 };
 
@@ -21,25 +23,43 @@ export const BENCH_SECRETS = {
   },
 };
 
-export async function startBenchSecretsManager() {
-  const fake = await startFakeSecretsManager();
-  fake.putSecret('bench/trtc', JSON.stringify(BENCH_SECRETS.trtc));
-  fake.putSecret('bench/cos', JSON.stringify(BENCH_SECRETS.cos));
-  return fake;
+/** The loopback services a bench needs, started in this process. */
+export interface BenchServices {
+  readonly secretsManager: Awaited<ReturnType<typeof startFakeSecretsManager>>;
+  readonly jwks: JwksServer;
+  readonly sessionKey: SigningKey;
+  close(): Promise<void>;
 }
 
-/** Variables for a function process: what serverless.yml would set on a deployed stage. */
-export function serviceEnvironment(secretsManagerUrl: string): Record<string, string> {
+export async function startBenchServices(): Promise<BenchServices> {
+  const secretsManager = await startFakeSecretsManager();
+  secretsManager.putSecret('bench/trtc', JSON.stringify(BENCH_SECRETS.trtc));
+  secretsManager.putSecret('bench/cos', JSON.stringify(BENCH_SECRETS.cos));
+  const sessionKey = await createSigningKey('RS256', 'bench-rsa');
+  const jwks = await startJwksServer({ keys: [sessionKey.publicJwk] });
+  return {
+    secretsManager,
+    jwks,
+    sessionKey,
+    close: async () => {
+      await secretsManager.close();
+      await jwks.close();
+    },
+  };
+}
+
+/** Variables for a function process: what the deployment gives a function of a deployed stage. */
+export function serviceEnvironment(services: BenchServices): Record<string, string> {
   return {
     STAGE: 'bench',
     LOG_LEVEL: 'warn',
     SECRETS_SOURCE: 'aws',
     TRTC_SECRET_ID: 'bench/trtc',
     COS_SECRET_ID: 'bench/cos',
-    SESSION_HS256_SECRET: BENCH_SESSION.secret,
+    SESSION_JWKS_URL: services.jwks.url,
     SESSION_ISSUER: BENCH_SESSION.issuer,
     SESSION_AUDIENCE: BENCH_SESSION.audience,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManagerUrl,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: services.secretsManager.url,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
@@ -47,15 +67,15 @@ export function serviceEnvironment(secretsManagerUrl: string): Record<string, st
   };
 }
 
-export function benchSessionToken(userId: string): Promise<string> {
+export function benchSessionToken(services: BenchServices, userId: string): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ sub: userId })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setProtectedHeader({ alg: 'RS256', kid: services.sessionKey.kid, typ: 'JWT' })
     .setIssuer(BENCH_SESSION.issuer)
     .setAudience(BENCH_SESSION.audience)
     .setIssuedAt(now)
     .setExpirationTime(now + 3600)
-    .sign(new TextEncoder().encode(BENCH_SESSION.secret));
+    .sign(services.sessionKey.privateKey);
 }
 
 /** An HTTP API v2 event as the gateway hands it to a token function after the authorizer ran. */
@@ -71,7 +91,11 @@ export function tokenEvent(path: string, body: unknown, userId = 'bench_user') {
       http: { method: 'POST', path },
       // The rooms claim grants the privateMapKey body's room (the room policy denies by default).
       authorizer: {
-        lambda: { userId, claims: JSON.stringify({ trtc_rooms: [ROUTE_BODIES.privateMapKey.body.roomId] }) },
+        lambda: {
+          userId,
+          sessionExpiresAt: Math.floor(Date.now() / 1000) + 3600,
+          claims: JSON.stringify({ trtc_rooms: [ROUTE_BODIES.privateMapKey.body.roomId] }),
+        },
       },
     },
     body: JSON.stringify(body),

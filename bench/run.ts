@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildBundles, type ColdStartRow, runColdStartBench } from './coldStartBench';
+import { buildBundles, type ColdStartRow, FLOOR, runColdStartBench } from './coldStartBench';
 import { type GatewayLoadRow, runGatewayLoadBench } from './gatewayLoadBench';
+import { LAMBDA_ARM64_PRICES, MEMORY_SIZES_MB, type ModelRow, modelColdStart } from './lambdaModel';
 import { runSigningBench, type SigningBenchRow } from './signingBench';
 import { runWarmCostBench, type SecretFetchRow, type WarmCostRow } from './warmCostBench';
 
@@ -31,6 +32,7 @@ const results: {
   cpus: number;
   signing?: SigningBenchRow[];
   coldStart?: ColdStartRow[];
+  coldStartModel?: ModelRow[];
   warm?: WarmCostRow[];
   secretFetches?: SecretFetchRow;
   gateway?: GatewayLoadRow;
@@ -58,33 +60,62 @@ if (sections.has('signing')) {
   );
 }
 
-const bundles = sections.has('cold') || sections.has('warm') ? buildBundles() : {};
+const bundles = sections.has('cold') || sections.has('warm') ? await buildBundles() : {};
 
 if (sections.has('cold')) {
   const cold = await runColdStartBench(bundles);
   results.coldStart = cold;
+  const functions = cold.filter((r) => r.function !== FLOOR);
   table(
-    'Cold start per function (fresh process: import the packaged bundle + first request; median of 11)',
+    `Cold start per function, split (fresh process per run, median of 11; bare node -e 0: ${fmt(cold[0]?.nodeStartMs ?? 0, 1)} ms)`,
     [
       'function',
-      'bundle (min)',
-      'bundle (gzip)',
-      'import ms',
-      'import + 1st request ms',
-      'bare node ms',
-      'ratio (<= 2)',
-      'secret fetches / cold start',
+      'bundle (min / gzip)',
+      'INIT cpu ms',
+      'INIT wall ms',
+      'INIT cpu / floor (<= 1.1)',
+      '1st invocation cpu ms (<= 5)',
+      '1st invocation wall ms',
+      'warm cpu ms',
+      'warm wall ms',
+      'secret fetches in invocations',
     ],
     cold.map((r) => [
       r.function,
-      `${fmt(r.bundleBytes / 1024, 0)} KB ${mark(r.bundleBytes < 300 * 1024)}`,
-      `${fmt(r.bundleGzipBytes / 1024, 0)} KB`,
-      fmt(r.importMs, 1),
-      fmt(r.firstRequestMs, 1),
-      fmt(r.bareNodeMs, 1),
-      `${fmt(r.ratioToBareNode, 2)} ${mark(r.ratioToBareNode <= 2)}`,
+      `${fmt(r.bundleBytes / 1024, 0)} / ${fmt(r.bundleGzipBytes / 1024, 0)} KB`,
+      fmt(r.init.cpuMs, 1),
+      fmt(r.init.wallMs, 1),
+      r.function === FLOOR ? '1.00 (floor)' : `${fmt(r.initVsFloor, 2)} ${mark(r.initVsFloor <= 1.1)}`,
+      r.function === FLOOR ? '-' : `${fmt(r.firstInvocation.cpuMs, 2)} ${mark(r.firstInvocation.cpuMs <= 5)}`,
+      fmt(r.firstInvocation.wallMs, 2),
+      fmt(r.warmInvocation.cpuMs, 2),
+      fmt(r.warmInvocation.wallMs, 2),
       fmt(r.secretFetchesPerColdStart, 2),
     ]),
+  );
+  const model = functions.flatMap((row) => MEMORY_SIZES_MB.map((memoryMb) => modelColdStart(row, memoryMb)));
+  results.coldStartModel = model;
+  table(
+    'Modelled on Lambda (invoke phase at memory/1769 of a vCPU; INIT at full CPU, or scaled the same way)',
+    [
+      'function',
+      'memory MB',
+      'cold ms (INIT unthrottled)',
+      'cold ms (INIT scaled)',
+      'warm ms',
+      'USD per 1M requests',
+    ],
+    model.map((m) => [
+      m.function,
+      String(m.memoryMb),
+      fmt(m.coldUnthrottledMs, 1),
+      fmt(m.coldScaledMs, 1),
+      fmt(m.warmMs, 2),
+      fmt(m.costPerMillionUsd, 4),
+    ]),
+  );
+  console.log(
+    `\nPrices: $${LAMBDA_ARM64_PRICES.perGbSecond} per GB-s and $${LAMBDA_ARM64_PRICES.perMillionRequests} per 1M requests (${LAMBDA_ARM64_PRICES.source}); INIT billed; ${LAMBDA_ARM64_PRICES.coldStartShare * 100}% of requests assumed cold; durations billed in whole ms.`,
   );
 }
 

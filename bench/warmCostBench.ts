@@ -4,7 +4,7 @@ import {
   BENCH_SECRETS,
   ROUTE_BODIES,
   serviceEnvironment,
-  startBenchSecretsManager,
+  startBenchServices,
   tokenEvent,
 } from './benchEnvironment';
 
@@ -47,10 +47,11 @@ export async function runWarmCostBench(
   bundles: Record<string, string>,
   iterations = 5000,
 ): Promise<{ warm: WarmCostRow[]; secretFetches: SecretFetchRow }> {
-  const fake = await startBenchSecretsManager();
+  const services = await startBenchServices();
+  const fake = services.secretsManager;
   const saved = { ...process.env };
   // Functions read their configuration once at import, so the environment is set before importing.
-  Object.assign(process.env, serviceEnvironment(fake.url), { LOG_LEVEL: 'error' });
+  Object.assign(process.env, serviceEnvironment(services), { LOG_LEVEL: 'error' });
   try {
     const now = Math.floor(Date.now() / 1000);
     const trtc = BENCH_SECRETS.trtc;
@@ -118,6 +119,6 @@ export async function runWarmCostBench(
     return { warm, secretFetches: { invocations, getSecretValueCalls: fake.callCount('GetSecretValue') } };
   } finally {
     process.env = saved;
-    await fake.close();
+    await services.close();
   }
 }

