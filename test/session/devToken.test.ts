@@ -159,7 +159,7 @@ describe('npm run dev:token', () => {
   it('prints its usage for --help', async () => {
     const { stdout } = await run(process.execPath, [...tsx, '--help'], { env });
     expect(stdout).toContain('usage: npm run -s dev:token -- <userId>');
-    expect(stdout).toContain('--room <room>[=<role>]');
+    expect(stdout).toContain('--room <room[=role]>');
     expect(stdout).toContain('example: npm run -s dev:token -- alice --room 1234 --room lobby=anchor');
   });
 
