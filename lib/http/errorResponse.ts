@@ -1,6 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Logger } from '../log/logger';
 import { PolicyError, type PolicyErrorCode } from '../policy/PolicyError';
+import { RoomHookError } from '../roomHook/RoomHookError';
 import { SecretsError, SecretsUnavailableError } from '../secrets/errors';
 import { SessionError } from '../session/SessionError';
 import { SignError } from '../sign/SignError';
@@ -20,6 +21,7 @@ export type ErrorResponseCode =
   | 'USER_ID_UNMAPPABLE'
   | 'SESSION_KEYS_UNAVAILABLE'
   | 'SECRETS_UNAVAILABLE'
+  | 'ROOM_HOOK_UNAVAILABLE'
   | 'INTERNAL_ERROR'
   | PolicyErrorCode;
 
@@ -35,6 +37,8 @@ const POLICY_STATUS: Record<PolicyErrorCode, 400 | 403> = {
   KEY_OUTSIDE_PREFIX: 403,
   METHOD_NOT_ALLOWED: 403,
   SCOPE_TOO_WIDE: 403,
+  ENTER_ROOM_REQUIRED: 400,
+  ROOM_FORBIDDEN: 403,
 };
 
 interface Mapped {
@@ -71,6 +75,16 @@ function classify(error: unknown, log: Logger): Mapped {
       code: 'SECRETS_UNAVAILABLE',
       message: 'the signing service is temporarily unavailable, retry later',
       headers: { 'Retry-After': String(retryAfter) },
+    };
+  }
+  if (error instanceof RoomHookError) {
+    // Never an allow: the app's hook could not decide. The cause is an AWS SDK error (its name is enough).
+    log.error('room hook unavailable', { reason: error.reason, detail: error.message });
+    return {
+      status: 503,
+      code: error.code,
+      message: 'the room policy is temporarily unavailable, retry later',
+      headers: { 'Retry-After': String(error.retryAfterSeconds) },
     };
   }
   if (error instanceof SignError && error.code === 'ERR_INPUT') {

@@ -14,7 +14,9 @@ export type PolicyErrorCode =
   | 'PRIVILEGES_EXCEEDED'
   | 'KEY_OUTSIDE_PREFIX'
   | 'METHOD_NOT_ALLOWED'
-  | 'SCOPE_TOO_WIDE';
+  | 'SCOPE_TOO_WIDE'
+  | 'ENTER_ROOM_REQUIRED'
+  | 'ROOM_FORBIDDEN';
 
 /**
  * A request that the server-side policy refuses.
