@@ -1,9 +1,9 @@
 import * as v from 'valibot';
 import { IM_REST_ENDPOINTS } from './im/accountCheck';
-import { minimumCosKeyGraceSeconds } from './rotation/cosKeyGrace';
 import type { RoomPolicyKind } from './policy/createRoomPolicy';
 import { ROOM_PRIVILEGE_NAMES, type RoomPrivilege } from './policy/roomPrivileges';
 import { parseRoomRules, type RoomRule } from './policy/roomRules';
+import { minimumCosKeyGraceSeconds } from './rotation/cosKeyGrace';
 
 // The only reader of process.env. Parsed once, at cold start, with a schema: a bad setting stops the
 // function before it serves anything, with a message that names every bad variable (never its value,

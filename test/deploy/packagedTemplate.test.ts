@@ -134,8 +134,8 @@ describe('npm run package', () => {
       PrivateMapKeyRole: [
         ['lambda:InvokeFunction'],
         {
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not JavaScript
           'Fn::Sub':
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not JavaScript
             'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:tencent-token-issuer-prod-exampleRoomHook',
         },
       ],
