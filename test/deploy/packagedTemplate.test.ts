@@ -141,6 +141,9 @@ describe('npm run package', () => {
       ],
       CosSignRole: [],
       ExampleRoomHookRole: [],
+      RotateCosKeyRole: [],
+      RotateTrtcKeyRole: [],
+      CheckTrtcKeyRole: [],
     });
     const hook = Object.values(template.Resources).find(
       (resource) =>

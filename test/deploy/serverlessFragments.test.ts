@@ -166,6 +166,9 @@ describe('serverlessFragments', () => {
       PrivateMapKeyRole: [hookArn(`${SERVICE}-prod-exampleRoomHook`)],
       CosSignRole: [],
       ExampleRoomHookRole: [],
+      RotateCosKeyRole: [],
+      RotateTrtcKeyRole: [],
+      CheckTrtcKeyRole: [],
     });
     // The authorizer learns which claims to pass on; the function, the hook it may invoke.
     const envOf = (name: string) => (withHook.functions[name] as FunctionBlock).environment;
