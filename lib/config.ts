@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { COS_ENV_ENTRIES, type CosSettings, cosSettingsOf } from './cos/cosSettings';
 
 // The only reader of process.env. Parsed once, at cold start, with a schema: a bad setting stops the
 // function before it serves anything, with a message that names the variable (never its value, which
@@ -87,7 +88,7 @@ const EnvSchema = v.object({
     ),
     'users/{userId}/',
   ),
-  COS_ALLOWED_METHODS: v.optional(list, 'GET,HEAD,PUT'),
+  ...COS_ENV_ENTRIES,
   ROOM_ROLES: v.optional(v.string()),
   ROOM_DEFAULT_ROLE: v.optional(text('must not be empty'), 'audience'),
   LOG_LEVEL: v.optional(
@@ -161,7 +162,8 @@ export interface Config {
     readonly privateMapKey: ExpiryPolicy;
     readonly cos: ExpiryPolicy;
   };
-  readonly cos: { readonly keyPrefix: string; readonly allowedMethods: readonly string[] };
+  /** COS signatures and STS credentials: see lib/cos/cosSettings.ts. */
+  readonly cos: CosSettings;
   readonly rooms: {
     readonly roles: Readonly<Record<string, readonly RoomPrivilege[]>>;
     readonly defaultRole: string;
@@ -280,10 +282,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   ] as const) {
     if (def > max) problems.push(`${kind}_DEFAULT_EXPIRE must not exceed ${kind}_MAX_EXPIRE`);
   }
-  const methods = e.COS_ALLOWED_METHODS.map((m) => m.toUpperCase());
-  if (methods.some((m) => !['GET', 'HEAD', 'PUT', 'POST', 'DELETE'].includes(m))) {
-    problems.push('COS_ALLOWED_METHODS must list only GET, HEAD, PUT, POST, DELETE');
-  }
+  const cos = cosSettingsOf(
+    e,
+    { isLocal, keyPrefix: e.COS_KEY_PREFIX, maxSignatureSeconds: e.COS_MAX_EXPIRE },
+    problems,
+  );
   if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
 
   return deepFreeze({
@@ -320,7 +323,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       },
       cos: { defaultSeconds: e.COS_DEFAULT_EXPIRE, maxSeconds: e.COS_MAX_EXPIRE },
     },
-    cos: { keyPrefix: e.COS_KEY_PREFIX, allowedMethods: methods },
+    cos,
     rooms: { roles, defaultRole: e.ROOM_DEFAULT_ROLE },
     logLevel: e.LOG_LEVEL,
   });

@@ -2,6 +2,12 @@
 // throw HttpError INVALID_REQUEST) and the issuing functions (which apply lib/policy, then lib/sign).
 // A handler parses the body, reads the principal, the secret and the clock, and calls one of these.
 
+export { cosCredentialsAudit, cosSignatureAudit, withCosAudit } from './cosAudit';
+export {
+  type CosCredentialsRequest,
+  CosCredentialsRequestSchema,
+  parseCosCredentialsRequest,
+} from './cosCredentialsRequest';
 export {
   type CosSignRequest,
   CosSignRequestSchema,
@@ -15,9 +21,15 @@ export {
   type CosSignResponse,
   type CosSignV4Response,
   type CosSignV5Response,
+  cosSigningHost,
   type IssueCosSignatureInput,
   issueCosSignature,
 } from './issueCosSignature';
+export {
+  type CosCredentialsResponse,
+  type IssueCosCredentialsInput,
+  issueCosCredentials,
+} from './issueCosCredentials';
 export {
   type IssuePrivateMapKeyInput,
   issuePrivateMapKey,
