@@ -79,7 +79,8 @@ export const COS_ENV_ENTRIES = {
       v.string(),
       v.url('must be a URL'),
       v.check(
-        (s) => /^https:\/\/[^/?#]+\/?$/.test(s) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/?$/.test(s),
+        (s) =>
+          /^https:\/\/[^/?#]+\/?$/.test(s) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/?$/.test(s),
         'must be an https origin such as https://sts.tencentcloudapi.com (http only on loopback)',
       ),
     ),

@@ -83,7 +83,12 @@ export function createCosKeys(deps: CosKeysDeps): CosKeys {
   if (stsSettings !== undefined && (sts === undefined || cache === undefined)) {
     throw new TypeError('STS is configured: an STS client and a key cache are required');
   }
-  const request = (secret: CosSecret, userId: string, actions: readonly string[], durationSeconds: number) => ({
+  const request = (
+    secret: CosSecret,
+    userId: string,
+    actions: readonly string[],
+    durationSeconds: number,
+  ) => ({
     secretId: secret.secretId,
     secretKey: secret.secretKey,
     region: secret.region,

@@ -56,7 +56,8 @@ export function createTemporaryKeyCache(options: TemporaryKeyCacheOptions): Temp
   const keys = new Map<string, TemporaryKey>();
   const inFlight = new Map<string, Promise<TemporaryKey>>();
   const seconds = () => Math.floor(now() / 1000);
-  const fresh = (key: TemporaryKey, minRemaining: number) => key.expiredTime - seconds() >= minRemaining + margin;
+  const fresh = (key: TemporaryKey, minRemaining: number) =>
+    key.expiredTime - seconds() >= minRemaining + margin;
 
   return {
     async get(id, minRemainingSeconds, fetch) {

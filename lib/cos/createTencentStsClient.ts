@@ -111,7 +111,9 @@ export async function createTencentStsClient(options: TencentStsClientOptions): 
           const sdkError = (typeof error === 'object' && error !== null ? error : {}) as SdkError;
           const stsCode = typeof sdkError.code === 'string' ? sdkError.code : undefined;
           const requestId =
-            typeof sdkError.requestId === 'string' && sdkError.requestId !== '' ? sdkError.requestId : undefined;
+            typeof sdkError.requestId === 'string' && sdkError.requestId !== ''
+              ? sdkError.requestId
+              : undefined;
           const detail = typeof sdkError.message === 'string' ? sdkError.message : String(error);
           if (stsCode !== undefined) {
             throw fail(`STS refused the request (${stsCode})`, {

@@ -2,7 +2,7 @@
 // client, the per-container signing-key cache), or the bucket key when STS is not used.
 
 export { type CamPolicy, type CosPrefixPolicyInput, cosPrefixPolicy } from './cosPrefixPolicy';
-export { type CosSettings, type StsSettings } from './cosSettings';
+export type { CosSettings, StsSettings } from './cosSettings';
 export { createConfiguredCosKeys } from './createConfiguredCosKeys';
 export { type CosKeys, type CosKeysDeps, type CosSigningKey, createCosKeys } from './createCosKeys';
 export {

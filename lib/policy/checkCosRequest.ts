@@ -121,7 +121,8 @@ export function checkCosRequest(input: CheckCosRequestInput): CosRequestPlan {
   const headers: Record<string, string> = { Host: host };
   for (const [name, raw] of Object.entries(input.headers ?? {})) {
     const lower = name.toLowerCase();
-    const value = typeof raw === 'number' ? wholeNumberText(raw, `header ${name}`, 'HEADER_NOT_ALLOWED') : raw;
+    const value =
+      typeof raw === 'number' ? wholeNumberText(raw, `header ${name}`, 'HEADER_NOT_ALLOWED') : raw;
     if (lower === 'host') {
       if (value !== host) {
         throw new PolicyError('HEADER_NOT_ALLOWED', `header Host must be the signed host ${host}`);
@@ -129,7 +130,10 @@ export function checkCosRequest(input: CheckCosRequestInput): CosRequestPlan {
       continue;
     }
     if (lower === 'user-agent') continue;
-    if (SERVER_OWNED_HEADERS.includes(lower) || !allowed.headers.some((entry) => headerMatches(name, entry))) {
+    if (
+      SERVER_OWNED_HEADERS.includes(lower) ||
+      !allowed.headers.some((entry) => headerMatches(name, entry))
+    ) {
       throw new PolicyError('HEADER_NOT_ALLOWED', `header ${name} is not allowed on ${method}`);
     }
     headers[name] = value;
@@ -159,7 +163,8 @@ function checkQuery(
     if (!allowedNames.some((entry) => entry.toLowerCase() === name.toLowerCase())) {
       throw new PolicyError('QUERY_NOT_ALLOWED', `parameter ${name} is not allowed on ${method}`);
     }
-    signed[name] = typeof raw === 'number' ? wholeNumberText(raw, `parameter ${name}`, 'QUERY_NOT_ALLOWED') : raw;
+    signed[name] =
+      typeof raw === 'number' ? wholeNumberText(raw, `parameter ${name}`, 'QUERY_NOT_ALLOWED') : raw;
   }
   return { subresources, signed };
 }
@@ -221,7 +226,10 @@ function checkUploadLimits(
       throw new PolicyError('CONTENT_LENGTH_REQUIRED', 'Content-Length must be a whole number of bytes');
     }
     if (Number(length) > rules.maxUploadBytes) {
-      throw new PolicyError('UPLOAD_TOO_LARGE', `Content-Length must be at most ${rules.maxUploadBytes} bytes`);
+      throw new PolicyError(
+        'UPLOAD_TOO_LARGE',
+        `Content-Length must be at most ${rules.maxUploadBytes} bytes`,
+      );
     }
   }
   if (!shape.setsContentType) return;

@@ -18,6 +18,11 @@ export {
   parseCosSignRequest,
 } from './cosSignRequest';
 export {
+  type CosCredentialsResponse,
+  type IssueCosCredentialsInput,
+  issueCosCredentials,
+} from './issueCosCredentials';
+export {
   type CosSignResponse,
   type CosSignV4Response,
   type CosSignV5Response,
@@ -25,11 +30,6 @@ export {
   type IssueCosSignatureInput,
   issueCosSignature,
 } from './issueCosSignature';
-export {
-  type CosCredentialsResponse,
-  type IssueCosCredentialsInput,
-  issueCosCredentials,
-} from './issueCosCredentials';
 export {
   type IssuePrivateMapKeyInput,
   issuePrivateMapKey,
