@@ -25,7 +25,9 @@ const SENSITIVE_VALUE = [
   /\beJ[\w*-]{40,}/g, // Tencent tickets (zlib 78 9c in Tencent base64)
   /q-signature=[0-9a-f]+/gi, // COS signatures
   /\bAKID[A-Za-z0-9_-]{16,}/g, // Tencent SecretIds, temporary ones (TmpSecretId) included
-  /[A-Za-z0-9+/_=.*-]{100,}/g, // opaque runs this long: STS session tokens (SecurityToken)
+  // Opaque runs this long: STS session tokens (SecurityToken). Without "/" and ".", so that object keys
+  // and paths in the audit lines stay readable.
+  /[A-Za-z0-9+_=*-]{100,}/g,
 ];
 const MASK = '[redacted]';
 
