@@ -23,6 +23,7 @@ const BODIES: Record<Route, Record<string, unknown>> = {
   '/v1/usersig': {},
   '/v1/privatemapkey': { roomId: 4242 },
   '/v1/cos/sign': { method: 'GET', key: 'users/frank/a.txt' },
+  '/v1/cos/credentials': { expire: 900 },
 };
 
 function expectError(response: ApiResponse, status: number, code: string): void {

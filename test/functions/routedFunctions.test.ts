@@ -14,8 +14,8 @@ const routed = [...functionsBlock.matchAll(/handler: functions\/(\w+)\.handler[\
   .map((match) => match[1] as string);
 
 describe('routed functions', () => {
-  it('are the three token functions', () => {
-    expect(routed.sort()).toEqual(['cosSign', 'privateMapKey', 'userSig']);
+  it('are the four token functions', () => {
+    expect(routed.sort()).toEqual(['cosCredentials', 'cosSign', 'privateMapKey', 'userSig']);
   });
 
   it.each(

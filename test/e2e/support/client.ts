@@ -6,6 +6,7 @@ import type {
   FakeSecretsManagerFault,
   FakeSecretsManagerOperation,
 } from '../../support/fakeSecretsManager';
+import type { FakeStsCall, FakeStsFault, FakeStsIssuedKey } from '../../support/fakeSts';
 import {
   COS_SECRET_ID,
   E2E_COS_SECRET,
@@ -22,16 +23,31 @@ import {
 const baseUrl = inject('e2eBaseUrl');
 const lambdaUrl = inject('e2eLambdaUrl');
 const secretsManagerUrl = inject('e2eSecretsManagerUrl');
+const stsUrl = inject('e2eStsUrl');
 const logFile = inject('e2eLogFile');
 const recordFile = inject('e2eRecordFile');
 const session = inject('e2eSession');
 
 /** The token routes. */
-export type Route = '/v1/usersig' | '/v1/privatemapkey' | '/v1/cos/sign';
-export const ROUTES: readonly Route[] = ['/v1/usersig', '/v1/privatemapkey', '/v1/cos/sign'];
+export type Route = '/v1/usersig' | '/v1/privatemapkey' | '/v1/cos/sign' | '/v1/cos/credentials';
+export const ROUTES: readonly Route[] = [
+  '/v1/usersig',
+  '/v1/privatemapkey',
+  '/v1/cos/sign',
+  '/v1/cos/credentials',
+];
 
-/** Response fields that carry an issued token. */
-export const TOKEN_FIELDS = ['userSig', 'privateMapKey', 'authorization', 'signature'] as const;
+/** Response fields that carry an issued token (or a part of temporary credentials). */
+export const TOKEN_FIELDS = [
+  'userSig',
+  'privateMapKey',
+  'authorization',
+  'signature',
+  'securityToken',
+  'TmpSecretId',
+  'TmpSecretKey',
+  'SecurityToken',
+] as const;
 
 /** A response of the token API. `json` is the parsed body, or `undefined` when it is not JSON. */
 export interface ApiResponse {
@@ -258,13 +274,14 @@ function recordIssuedTokens(json: unknown): void {
 }
 
 /** The functions of serverless.yml. */
-export type FunctionKey = 'authorizer' | 'userSig' | 'privateMapKey' | 'cosSign';
+export type FunctionKey = 'authorizer' | 'userSig' | 'privateMapKey' | 'cosSign' | 'cosCredentials';
 
 /** The function behind each token route. */
 export const FUNCTION_OF_ROUTE: Readonly<Record<Route, FunctionKey>> = {
   '/v1/usersig': 'userSig',
   '/v1/privatemapkey': 'privateMapKey',
   '/v1/cos/sign': 'cosSign',
+  '/v1/cos/credentials': 'cosCredentials',
 };
 
 /**
@@ -383,13 +400,37 @@ export const fakeSecretsManager = {
   },
 };
 
-async function admin(method: string, path: string, body?: string): Promise<unknown> {
-  const response = await fetch(`${secretsManagerUrl}/__admin/${path}`, {
+/** The admin API of the fake Tencent STS (see test/support/fakeSts.ts). */
+export const fakeSts = {
+  /** Sets the fault for the next requests (`null` clears it). */
+  async setFault(fault: FakeStsFault | null): Promise<void> {
+    await admin('POST', 'fault', JSON.stringify(fault), stsUrl);
+  },
+  async calls(): Promise<FakeStsCall[]> {
+    const { calls } = (await admin('GET', 'calls', undefined, stsUrl)) as { calls: FakeStsCall[] };
+    return calls;
+  },
+  async resetCalls(): Promise<void> {
+    await admin('DELETE', 'calls', undefined, stsUrl);
+  },
+  async issued(): Promise<FakeStsIssuedKey[]> {
+    const { issued } = (await admin('GET', 'issued', undefined, stsUrl)) as { issued: FakeStsIssuedKey[] };
+    return issued;
+  },
+};
+
+async function admin(
+  method: string,
+  path: string,
+  body?: string,
+  base = secretsManagerUrl,
+): Promise<unknown> {
+  const response = await fetch(`${base}/__admin/${path}`, {
     method,
     ...(body === undefined ? {} : { body }),
   });
   const json: unknown = await response.json();
-  if (!response.ok) throw new Error(`fake Secrets Manager ${method} ${path}: ${JSON.stringify(json)}`);
+  if (!response.ok) throw new Error(`fake service ${method} ${path}: ${JSON.stringify(json)}`);
   return json;
 }
 

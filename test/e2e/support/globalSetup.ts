@@ -14,6 +14,8 @@ declare module 'vitest' {
     e2eLambdaUrl: string;
     /** The fake Secrets Manager (admin API under `/__admin/`). */
     e2eSecretsManagerUrl: string;
+    /** The fake Tencent STS (admin API under `/__admin/`). */
+    e2eStsUrl: string;
     /** Everything serverless-offline and the functions printed. */
     e2eLogFile: string;
     /** Where the tests record every session token they sent and every token they received. */
@@ -28,6 +30,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('e2eBaseUrl', stack.baseUrl);
   project.provide('e2eLambdaUrl', stack.lambdaUrl);
   project.provide('e2eSecretsManagerUrl', stack.fakeSecretsManagerUrl);
+  project.provide('e2eStsUrl', stack.fakeStsUrl);
   project.provide('e2eLogFile', stack.logFile);
   project.provide('e2eRecordFile', join(stack.runDir, 'tokens.tsv'));
   project.provide('e2eSession', { ...E2E_SESSION });

@@ -6,12 +6,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fakeSecretsManager';
+import { startFakeSts } from '../../support/fakeSts';
 import {
   COS_SECRET_ID,
   E2E_COS_SECRET,
   E2E_SESSION,
   E2E_SETTINGS,
   E2E_STAGE,
+  E2E_STS_SEED,
   E2E_TRTC_SECRET,
   TRTC_SECRET_ID,
 } from './fixtures';
@@ -38,6 +40,8 @@ export interface E2eStack {
   readonly lambdaUrl: string;
   /** The fake Secrets Manager; its admin API lives under `/__admin/`. */
   readonly fakeSecretsManagerUrl: string;
+  /** The fake Tencent STS (`COS_STS_ENDPOINT`); its admin API lives under `/__admin/`. */
+  readonly fakeStsUrl: string;
   /** Every line serverless-offline and the functions wrote to stdout and stderr. */
   readonly logFile: string;
   /** A temporary directory for this run (the log file, records of tokens the tests used). */
@@ -58,6 +62,11 @@ export interface StartStackOptions {
   readonly repoRoot: string;
   /** How long to wait for "Server ready" (bundling included). Default 90 s. */
   readonly readyTimeoutMs?: number;
+  /**
+   * Whether the COS functions use STS (the loopback one). Default true, as on a deployed stage; false
+   * runs them on the bucket key (`COS_STS_ENABLED=false`).
+   */
+  readonly sts?: boolean;
 }
 
 /** Variables the service or the framework read: never inherited from the caller's shell. */
@@ -120,6 +129,13 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
     cleanups.push(() => fake.close());
     seed(fake);
 
+    // The CAM key of the COS secret is the one key the fake STS knows.
+    const sts = await startFakeSts({
+      camKeys: { [E2E_COS_SECRET.secretId]: E2E_COS_SECRET.secretKey },
+      seed: E2E_STS_SEED,
+    });
+    cleanups.push(() => sts.close());
+
     const [httpPort, lambdaPort] = await freePorts(2);
     // Missing files: the SDK must not read a developer's ~/.aws (profiles, endpoints, credentials).
     const noAwsFile = join(runDir, 'no-aws-config');
@@ -151,6 +167,9 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       SESSION_ISSUER: E2E_SESSION.issuer,
       SESSION_AUDIENCE: E2E_SESSION.audience,
       CORS_ALLOWED_ORIGINS: E2E_SETTINGS.corsAllowedOrigin,
+      COS_STS_ENABLED: String(options.sts ?? true),
+      COS_STS_ENDPOINT: sts.url,
+      COS_STS_TIMEOUT_MS: String(E2E_SETTINGS.stsTimeoutMs),
       LOG_LEVEL: 'debug',
     };
 
@@ -218,6 +237,7 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       baseUrl: expected,
       lambdaUrl: `http://127.0.0.1:${lambdaPort}`,
       fakeSecretsManagerUrl: fake.url,
+      fakeStsUrl: sts.url,
       logFile,
       runDir,
       stop,
