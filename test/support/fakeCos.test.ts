@@ -232,6 +232,7 @@ describe('fake COS signature checks', () => {
     };
     const forgedToken = fakeSessionToken('another-seed', {
       tmpSecretId: aliceKey.tmpSecretId,
+      callerSecretId: OWNER.secretId,
       policy: wide,
       expiredTime: aliceKey.expiredTime,
     });

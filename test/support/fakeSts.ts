@@ -71,6 +71,8 @@ export interface FakeSts {
   readonly url: string;
   readonly calls: readonly FakeStsCall[];
   readonly issued: readonly FakeStsIssuedKey[];
+  /** Accepts one more permanent CAM key (a rotated one). */
+  addCamKey(secretId: string, secretKey: string): void;
   resetCalls(): void;
   setFault(fault: FakeStsFault | null): void;
   close(): Promise<void>;
@@ -125,7 +127,8 @@ const PolicySchema = v.strictObject({
 
 /**
  * Starts a fake Tencent STS on loopback. Admin API: `POST /__admin/fault` (a fault or `null`),
- * `GET /__admin/calls`, `DELETE /__admin/calls`, `GET /__admin/issued`.
+ * `GET /__admin/calls`, `DELETE /__admin/calls`, `GET /__admin/issued`, `PUT /__admin/cam-keys/<id>`
+ * (body: the secret key).
  *
  * @example
  * ```ts
@@ -135,6 +138,7 @@ const PolicySchema = v.strictObject({
  */
 export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
   const now = options.now ?? Date.now;
+  const camKeys = new Map(Object.entries(options.camKeys));
   const calls: FakeStsCall[] = [];
   const issued: FakeStsIssuedKey[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -172,7 +176,7 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
     const parsed = AUTHORIZATION.exec(header('authorization') ?? '');
     if (parsed === null) throw new StsAnswer('AuthFailure.InvalidAuthorization', 'Bad Authorization.');
     const [, secretId = '', date, service, signedHeaders] = parsed;
-    const secretKey = options.camKeys[secretId];
+    const secretKey = camKeys.get(secretId);
     if (secretKey === undefined) throw new StsAnswer('AuthFailure.SecretIdNotFound', 'Unknown SecretId.');
     const host = header('host') ?? '';
     // The SDK derives the service from the endpoint's first label and signs the UTC date of the timestamp.
@@ -243,7 +247,7 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
     });
     return {
       Credentials: {
-        Token: fakeSessionToken(options.seed, { tmpSecretId, policy, expiredTime }),
+        Token: fakeSessionToken(options.seed, { tmpSecretId, callerSecretId: secretId, policy, expiredTime }),
         TmpSecretId: tmpSecretId,
         TmpSecretKey: fakeTmpSecretKey(options.seed, tmpSecretId),
       },
@@ -355,6 +359,9 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
     },
     get issued() {
       return [...issued];
+    },
+    addCamKey: (secretId, secretKey) => {
+      camKeys.set(secretId, secretKey);
     },
     resetCalls: () => {
       calls.length = 0;

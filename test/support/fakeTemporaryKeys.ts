@@ -18,6 +18,8 @@ export interface FakeCamPolicy {
 /** What a fake session token says. */
 export interface FakeTokenClaims {
   readonly tmpSecretId: string;
+  /** The permanent key that asked STS for it. */
+  readonly callerSecretId: string;
   readonly policy: FakeCamPolicy;
   /** Unix seconds. */
   readonly expiredTime: number;

@@ -82,6 +82,8 @@ export interface PostOptions {
    * `Authorization`) then travels as one header with both values joined by `, `.
    */
   readonly appendHeaders?: readonly (readonly [string, string])[];
+  /** Another stack than the suite's (e.g. one started by a test file); default the suite's. */
+  readonly baseUrl?: string;
 }
 
 /** Told about every response of {@link post} and {@link invokeRoute}. */
@@ -134,7 +136,7 @@ export async function post(route: Route, options: PostOptions = {}): Promise<Api
   if (contentType === null && typeof body === 'string') body = new TextEncoder().encode(body);
   for (const [name, value] of options.appendHeaders ?? []) headers.append(name, value);
 
-  const response = await fetch(`${baseUrl}${route}`, {
+  const response = await fetch(`${options.baseUrl ?? baseUrl}${route}`, {
     method: 'POST',
     headers,
     ...(body === undefined ? {} : { body }),
@@ -412,6 +414,10 @@ export const fakeSts = {
   },
   async resetCalls(): Promise<void> {
     await admin('DELETE', 'calls', undefined, stsUrl);
+  },
+  /** Lets the fake accept a rotated CAM key. */
+  async addCamKey(secretId: string, secretKey: string): Promise<void> {
+    await admin('PUT', `cam-keys/${encodeURIComponent(secretId)}`, secretKey, stsUrl);
   },
   async issued(): Promise<FakeStsIssuedKey[]> {
     const { issued } = (await admin('GET', 'issued', undefined, stsUrl)) as { issued: FakeStsIssuedKey[] };

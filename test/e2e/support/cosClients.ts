@@ -1,5 +1,6 @@
 import COS from 'cos-nodejs-sdk-v5';
 import { type FakeCos, startFakeCos } from '../../support/fakeCos';
+import type { FakeCamPolicy } from '../../support/fakeTemporaryKeys';
 import { post, sessionToken } from './client';
 import { E2E_COS_SECRET, E2E_STS_SEED } from './fixtures';
 
@@ -10,20 +11,25 @@ import { E2E_COS_SECRET, E2E_STS_SEED } from './fixtures';
 export const E2E_BUCKET = { Bucket: E2E_COS_SECRET.bucket, Region: E2E_COS_SECRET.region } as const;
 
 /**
- * A loopback COS bucket for the e2e COS secret: the bucket key may do everything (it has no CAM policy
- * here), temporary keys from the stack's loopback STS what their policy says.
+ * A loopback COS bucket for the e2e COS secret: the bucket key may do what `bucketKeyPolicy` allows
+ * (everything without one), temporary keys from the stack's loopback STS what their policy says.
  *
  * @example
  * ```ts
  * const cos = await startE2eCos();
  * ```
  */
-export function startE2eCos(): Promise<FakeCos> {
+export function startE2eCos(bucketKeyPolicy?: FakeCamPolicy): Promise<FakeCos> {
   return startFakeCos({
     appId: E2E_COS_SECRET.appId,
     bucket: E2E_COS_SECRET.bucket,
     region: E2E_COS_SECRET.region,
-    permanentKeys: { [E2E_COS_SECRET.secretId]: { secretKey: E2E_COS_SECRET.secretKey } },
+    permanentKeys: {
+      [E2E_COS_SECRET.secretId]: {
+        secretKey: E2E_COS_SECRET.secretKey,
+        ...(bucketKeyPolicy === undefined ? {} : { policy: bucketKeyPolicy }),
+      },
+    },
     stsSeed: E2E_STS_SEED,
   });
 }
@@ -43,14 +49,23 @@ export interface HookCounter {
  * await client.putObject({ ...E2E_BUCKET, Key: 'users/alice/a.png', Body: data, ContentType: 'image/png' });
  * ```
  */
-export function credentialsClient(cos: FakeCos, userId: string, counter: HookCounter = { calls: 0 }): COS {
+export function credentialsClient(
+  cos: FakeCos,
+  userId: string,
+  counter: HookCounter = { calls: 0 },
+  baseUrl?: string,
+): COS {
   return new COS({
     Protocol: 'http:',
     Proxy: cos.proxyUrl,
     getAuthorization: (_options, callback) => {
       counter.calls += 1;
       void (async () => {
-        const response = await post('/v1/cos/credentials', { token: await sessionToken(userId), body: {} });
+        const response = await post('/v1/cos/credentials', {
+          token: await sessionToken(userId),
+          body: {},
+          ...(baseUrl === undefined ? {} : { baseUrl }),
+        });
         if (response.status !== 200) throw new Error(`credentials: ${response.status} ${response.text}`);
         callback(response.json as COS.GetAuthorizationCallbackParams);
       })();
@@ -68,7 +83,12 @@ export function credentialsClient(cos: FakeCos, userId: string, counter: HookCou
  * const client = signingClient(cos, 'alice');
  * ```
  */
-export function signingClient(cos: FakeCos, userId: string, counter: HookCounter = { calls: 0 }): COS {
+export function signingClient(
+  cos: FakeCos,
+  userId: string,
+  counter: HookCounter = { calls: 0 },
+  baseUrl?: string,
+): COS {
   return new COS({
     Protocol: 'http:',
     Proxy: cos.proxyUrl,
@@ -78,6 +98,7 @@ export function signingClient(cos: FakeCos, userId: string, counter: HookCounter
         const response = await post('/v1/cos/sign', {
           token: await sessionToken(userId),
           body: { method: options.Method, key: options.Key, query: options.Query, headers: options.Headers },
+          ...(baseUrl === undefined ? {} : { baseUrl }),
         });
         const json = response.json as { authorization?: string; securityToken?: string };
         if (response.status !== 200 || json.authorization === undefined) {

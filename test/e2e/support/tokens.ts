@@ -73,7 +73,9 @@ export function cosV5SignedWith(
       Pathname: `/${json.key as string}`,
       // The security token travels unsigned, as the SDKs send it.
       Headers: Object.fromEntries(
-        Object.entries(json.headers as Record<string, string>).filter(([name]) => name !== 'x-cos-security-token'),
+        Object.entries(json.headers as Record<string, string>).filter(
+          ([name]) => name !== 'x-cos-security-token',
+        ),
       ),
       KeyTime: keyTime,
       // The response does not repeat the query: the caller passes the one it asked for.
@@ -91,10 +93,16 @@ export function cosV5SignedWith(
  * temporaryKeyOf(json.SecurityToken); // { secretId: 'AKID...', secretKey: '...', resources: ['qcs::cos:...users/alice/*'] }
  * ```
  */
-export function temporaryKeyOf(
-  token: unknown,
-):
-  | { secretId: string; secretKey: string; resources: string[]; actions: string[]; expiredTime: number }
+export function temporaryKeyOf(token: unknown):
+  | {
+      secretId: string;
+      secretKey: string;
+      /** The permanent key that asked STS for it. */
+      callerSecretId: string;
+      resources: string[];
+      actions: string[];
+      expiredTime: number;
+    }
   | undefined {
   const claims = readFakeSessionToken(E2E_STS_SEED, token);
   if (claims === undefined) return undefined;
@@ -102,6 +110,7 @@ export function temporaryKeyOf(
   return {
     secretId: claims.tmpSecretId,
     secretKey: fakeTmpSecretKey(E2E_STS_SEED, claims.tmpSecretId),
+    callerSecretId: claims.callerSecretId,
     resources: claims.policy.statement.flatMap((statement) => flat(statement.resource)),
     actions: claims.policy.statement.flatMap((statement) => flat(statement.action)),
     expiredTime: claims.expiredTime,
