@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import { startFakeSecretsManager } from '../test/support/fakeSecretsManager';
+import { startFakeSts } from '../test/support/fakeSts';
 
 // The environment every service bench runs in: a loopback Secrets Manager holding fake signing keys,
 // and the variables a deployed (non-local) stage needs, pointing the real AWS SDK client at it.
@@ -28,9 +29,22 @@ export async function startBenchSecretsManager() {
   return fake;
 }
 
-/** Variables for a function process: what serverless.yml would set on a deployed stage. */
-export function serviceEnvironment(secretsManagerUrl: string): Record<string, string> {
+/** A loopback Tencent STS that knows the bench's COS key (the COS functions use STS on deployed stages). */
+export function startBenchSts() {
+  return startFakeSts({
+    camKeys: { [BENCH_SECRETS.cos.secretId]: BENCH_SECRETS.cos.secretKey },
+    seed: 'bench-sts-seed-not-a-secret',
+  });
+}
+
+/**
+ * Variables for a function process: what serverless.yml would set on a deployed stage. With `stsUrl`
+ * the COS functions use that STS; without, they sign with the bucket key (`COS_STS_ENABLED=false`).
+ */
+export function serviceEnvironment(secretsManagerUrl: string, stsUrl?: string): Record<string, string> {
   return {
+    COS_STS_ENABLED: String(stsUrl !== undefined),
+    ...(stsUrl === undefined ? {} : { COS_STS_ENDPOINT: stsUrl }),
     STAGE: 'bench',
     LOG_LEVEL: 'warn',
     SECRETS_SOURCE: 'aws',
@@ -79,5 +93,15 @@ export function tokenEvent(path: string, body: unknown, userId = 'bench_user') {
 export const ROUTE_BODIES = {
   userSig: { path: '/v1/usersig', body: { expire: 3600 } },
   privateMapKey: { path: '/v1/privatemapkey', body: { roomId: 10000 } },
-  cosSign: { path: '/v1/cos/sign', body: { method: 'PUT', key: 'users/bench_user/a.png' } },
+  cosSign: {
+    path: '/v1/cos/sign',
+    body: {
+      method: 'PUT',
+      key: 'users/bench_user/a.png',
+      headers: { 'Content-Type': 'image/png', 'Content-Length': 1024 },
+    },
+  },
 } as const;
+
+/** The credentials route, measured at cold start only (its warm cost is the STS round trip). */
+export const CREDENTIALS_BODY = { path: '/v1/cos/credentials', body: {} } as const;

@@ -1,23 +1,41 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
 import {
   benchSessionToken,
+  CREDENTIALS_BODY,
   ROUTE_BODIES,
   serviceEnvironment,
   startBenchSecretsManager,
+  startBenchSts,
   tokenEvent,
 } from './benchEnvironment';
 
 // Cold start per function: a fresh Node process imports the packaged (serverless package) bundle and
 // serves its first request, with the signing secret fetched from the loopback Secrets Manager by the
-// real SDK client. Compared with a bare `node -e 0` measured in the same interleaved loop.
+// real SDK client (and, for the COS functions, a temporary key from the loopback STS by Tencent's SDK).
+// Compared with a bare `node -e 0` measured in the same interleaved loop; cosSign also runs without STS
+// (the same bundle, COS_STS_ENABLED=false: the STS SDK is then never loaded), its baseline.
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = join(root, 'bench', '.work');
-const FUNCTIONS = ['authorizer', 'userSig', 'privateMapKey', 'cosSign'] as const;
+const FUNCTIONS = ['authorizer', 'userSig', 'privateMapKey', 'cosSign', 'cosCredentials'] as const;
+/** The rows: a function, and whether its COS calls use STS. */
+const RUNS: readonly {
+  readonly name: string;
+  readonly fn: (typeof FUNCTIONS)[number];
+  readonly sts: boolean;
+}[] = [
+  { name: 'authorizer', fn: 'authorizer', sts: true },
+  { name: 'userSig', fn: 'userSig', sts: true },
+  { name: 'privateMapKey', fn: 'privateMapKey', sts: true },
+  { name: 'cosSign (STS)', fn: 'cosSign', sts: true },
+  { name: 'cosSign (no STS)', fn: 'cosSign', sts: false },
+  { name: 'cosCredentials (STS)', fn: 'cosCredentials', sts: true },
+];
 
 export interface ColdStartRow {
   readonly function: string;
@@ -76,10 +94,14 @@ export function buildBundles(): Record<string, string> {
 
 export async function runColdStartBench(bundles: Record<string, string>, runs = 11): Promise<ColdStartRow[]> {
   const fake = await startBenchSecretsManager();
+  const sts = await startBenchSts();
   try {
     // NODE_EXTRA_CA_CERTS (set in this sandbox) adds ~45 ms to every start; Lambda has no such thing.
     const { NODE_EXTRA_CA_CERTS: _ignored, NODE_OPTIONS: _alsoIgnored, ...base } = process.env;
-    const env = { ...base, ...serviceEnvironment(fake.url) };
+    const envOf = (withSts: boolean) => ({
+      ...base,
+      ...serviceEnvironment(fake.url, withSts ? sts.url : undefined),
+    });
     const token = await benchSessionToken('bench_user');
     const events: Record<string, unknown> = {
       authorizer: {
@@ -92,10 +114,12 @@ export async function runColdStartBench(bundles: Record<string, string>, runs = 
       userSig: tokenEvent(ROUTE_BODIES.userSig.path, ROUTE_BODIES.userSig.body),
       privateMapKey: tokenEvent(ROUTE_BODIES.privateMapKey.path, ROUTE_BODIES.privateMapKey.body),
       cosSign: tokenEvent(ROUTE_BODIES.cosSign.path, ROUTE_BODIES.cosSign.body),
+      cosCredentials: tokenEvent(CREDENTIALS_BODY.path, CREDENTIALS_BODY.body),
     };
     const runner = join(root, 'bench', 'coldStartRunner.mjs');
     const rows: ColdStartRow[] = [];
-    for (const fn of FUNCTIONS) {
+    for (const { name, fn, sts: withSts } of RUNS) {
+      const env = envOf(withSts);
       const bundle = bundles[fn] as string;
       const eventJson = JSON.stringify(events[fn]);
       const bare: number[] = [];
@@ -113,7 +137,7 @@ export async function runColdStartBench(bundles: Record<string, string>, runs = 
       const bareNodeMs = median(bare);
       const firstRequestMs = median(firsts);
       rows.push({
-        function: fn,
+        function: name,
         bundleBytes: statSync(bundle).size,
         bundleGzipBytes: gzipSync(code).length,
         importMs: median(imports),
@@ -126,5 +150,56 @@ export async function runColdStartBench(bundles: Record<string, string>, runs = 
     return rows;
   } finally {
     await fake.close();
+    await sts.close();
   }
+}
+
+/** What Tencent's STS client adds to the cosSign bundle. */
+export interface StsBundleCost {
+  /** The minified cosSign bundle as packaged. */
+  readonly withStsBytes: number;
+  /** The same build with the STS SDK replaced by an empty module. */
+  readonly withoutStsBytes: number;
+}
+
+/**
+ * Builds functions/cosSign.ts twice with serverless.yml's esbuild settings (aliases included): as
+ * packaged, and with `tencentcloud-sdk-nodejs-sts` aliased to an empty module, so that the difference is
+ * exactly the STS client and what only it pulls in.
+ */
+export async function measureStsBundleCost(): Promise<StsBundleCost> {
+  const manifest = readFileSync(join(root, 'serverless.yml'), 'utf8');
+  const aliasBlock = /\n {4}alias:\n((?: {6}.*\n| *#.*\n)+)/.exec(manifest)?.[1] ?? '';
+  const alias = Object.fromEntries(
+    [...aliasBlock.matchAll(/^ {6}"?([^":#\s]+)"?: (\S+)$/gm)].map((match) => [
+      match[1] as string,
+      match[2] as string,
+    ]),
+  );
+  mkdirSync(work, { recursive: true });
+  const stub = join(work, 'noSts.mjs');
+  writeFileSync(stub, 'export const sts = undefined;\n');
+  const size = async (extraAlias: Record<string, string>) => {
+    const result = await build({
+      entryPoints: [join(root, 'functions', 'cosSign.ts')],
+      absWorkingDir: root,
+      bundle: true,
+      minify: true,
+      write: false,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      alias: { ...alias, ...extraAlias },
+      banner: {
+        js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+      },
+      logLevel: 'silent',
+    });
+    return result.outputFiles[0]?.contents.length ?? 0;
+  };
+  return {
+    withStsBytes: await size({}),
+    withoutStsBytes: await size({ 'tencentcloud-sdk-nodejs-sts': stub }),
+  };
 }

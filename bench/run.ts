@@ -1,6 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildBundles, type ColdStartRow, runColdStartBench } from './coldStartBench';
+import {
+  buildBundles,
+  type ColdStartRow,
+  measureStsBundleCost,
+  runColdStartBench,
+  type StsBundleCost,
+} from './coldStartBench';
 import { type GatewayLoadRow, runGatewayLoadBench } from './gatewayLoadBench';
 import { runSigningBench, type SigningBenchRow } from './signingBench';
 import { runWarmCostBench, type SecretFetchRow, type WarmCostRow } from './warmCostBench';
@@ -31,6 +37,7 @@ const results: {
   cpus: number;
   signing?: SigningBenchRow[];
   coldStart?: ColdStartRow[];
+  stsBundleCost?: StsBundleCost;
   warm?: WarmCostRow[];
   secretFetches?: SecretFetchRow;
   gateway?: GatewayLoadRow;
@@ -85,6 +92,14 @@ if (sections.has('cold')) {
       `${fmt(r.ratioToBareNode, 2)} ${mark(r.ratioToBareNode <= 2)}`,
       fmt(r.secretFetchesPerColdStart, 2),
     ]),
+  );
+  const stsBundleCost = await measureStsBundleCost();
+  results.stsBundleCost = stsBundleCost;
+  const withSts = cold.find((r) => r.function === 'cosSign (STS)');
+  const withoutSts = cold.find((r) => r.function === 'cosSign (no STS)');
+  console.log(
+    `\nTencent's STS client in cosSign: bundle ${fmt(stsBundleCost.withStsBytes / 1024)} KB vs ${fmt(stsBundleCost.withoutStsBytes / 1024)} KB without it (${fmt(stsBundleCost.withStsBytes / stsBundleCost.withoutStsBytes, 2)}x); ` +
+      `cold start with a first signature ${fmt(withSts?.firstRequestMs ?? 0, 1)} ms vs ${fmt(withoutSts?.firstRequestMs ?? 0, 1)} ms without STS (${fmt((withSts?.firstRequestMs ?? 0) / (withoutSts?.firstRequestMs ?? 1), 2)}x; the STS row includes one loopback STS call)`,
   );
 }
 
