@@ -13,8 +13,8 @@ import {
 // actions on the caller's key prefix (501 STS_NOT_CONFIGURED where STS is not used, e.g. locally).
 
 const cosSecret = createConfiguredSecret(config, 'cos', CosSecretSchema, { log: logger });
-cosSecret.prefetch();
-const keys = await createConfiguredCosKeys(config);
+// INIT: the secret prefetch and the STS client load, in parallel (see functions/cosSign.ts).
+const [, keys] = await Promise.all([cosSecret.prefetch(), createConfiguredCosKeys(config)]);
 
 export const handler = createTokenHandler({
   route: 'cos-credentials',

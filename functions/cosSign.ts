@@ -9,9 +9,9 @@ import { cosSignatureAudit, issueCosSignature, parseCosSignRequest, withCosAudit
 // temporary key scoped to that prefix when STS is configured.
 
 const cosSecret = createConfiguredSecret(config, 'cos', CosSecretSchema, { log: logger });
-cosSecret.prefetch();
-// INIT: the STS client (when configured) loads here, not on the first request.
-const keys = await createConfiguredCosKeys(config);
+// INIT: the secret is fetched before the first request (never fails INIT; see SecretCache.prefetch), and
+// the STS client (when configured) is loaded, both in parallel.
+const [, keys] = await Promise.all([cosSecret.prefetch(), createConfiguredCosKeys(config)]);
 
 export const handler = createTokenHandler({
   route: 'cos-sign',

@@ -6,7 +6,8 @@ import { issuePrivateMapKey, parsePrivateMapKeyRequest } from '../lib/tokens';
 // POST /v1/privatemapkey: a TRTC room ticket (room, privileges from the caller's role, expiry).
 
 const trtcSecret = createConfiguredSecret(config, 'trtc', TrtcSecretSchema, { log: logger });
-trtcSecret.prefetch();
+// INIT: the secret is fetched before the first request (never fails INIT; see SecretCache.prefetch).
+await trtcSecret.prefetch();
 
 export const handler = createTokenHandler({
   route: 'privatemapkey',

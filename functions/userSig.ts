@@ -6,7 +6,8 @@ import { issueUserSig, parseUserSigRequest } from '../lib/tokens';
 // POST /v1/usersig: a TRTC/IM login ticket for the caller's own user id.
 
 const trtcSecret = createConfiguredSecret(config, 'trtc', TrtcSecretSchema, { log: logger });
-trtcSecret.prefetch();
+// INIT: the secret is fetched before the first request (never fails INIT; see SecretCache.prefetch).
+await trtcSecret.prefetch();
 
 export const handler = createTokenHandler({
   route: 'usersig',

@@ -2,8 +2,10 @@ import * as v from 'valibot';
 import { COS_ENV_ENTRIES, type CosSettings, cosSettingsOf } from './cos/cosSettings';
 
 // The only reader of process.env. Parsed once, at cold start, with a schema: a bad setting stops the
-// function before it serves anything, with a message that names the variable (never its value, which
-// may be a secret). The result is frozen.
+// function before it serves anything, with a message that names every bad variable (never its value,
+// which may be a secret). The result is frozen. The same schema checks the whole configuration at
+// package and deploy time (deploy/serverlessFragments.ts), so a deployment cannot carry a setting that
+// would make a function fail at cold start.
 
 /** Committed development defaults: fake, public, and refused by every deployed stage. */
 export const DEV_DEFAULTS = Object.freeze({
@@ -14,7 +16,23 @@ export const DEV_DEFAULTS = Object.freeze({
   cosSecretFile: 'dev/secrets/cos.json',
 });
 
-const LOCAL_STAGE = 'local';
+export const LOCAL_STAGE = 'local';
+
+/** The secrets of the service: one per concern, so each function's IAM role names only its own. */
+export type SecretConcern = 'trtc' | 'cos' | 'session';
+
+/**
+ * The Secrets Manager name of a concern's secret when its `*_SECRET_ID` is not set. The deployment
+ * derives both the function's environment and its IAM resource from the same name (one source).
+ *
+ * @example
+ * ```ts
+ * defaultSecretId('prod', 'trtc'); // 'tencent-token-issuer/prod/trtc'
+ * ```
+ */
+export function defaultSecretId(stage: string, concern: SecretConcern): string {
+  return `tencent-token-issuer/${stage}/${concern}`;
+}
 
 const text = (message: string) => v.pipe(v.string(), v.trim(), v.nonEmpty(message));
 const integer = (min: number, max: number) =>
@@ -47,55 +65,148 @@ const httpsOrLoopbackUrl = v.pipe(
     'must be an https URL (http only on loopback)',
   ),
 );
+const secretId = text('must not be empty');
+const claimName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_:./-]{1,64}$/, 'must be a claim name'));
 
-const EnvSchema = v.object({
-  STAGE: v.optional(
-    v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,32}$/, 'must be a lower-case stage name')),
-    LOCAL_STAGE,
-  ),
-  SECRETS_SOURCE: v.optional(v.picklist(['aws', 'file'], 'must be aws or file')),
-  TRTC_SECRET_ID: v.optional(text('must not be empty')),
-  COS_SECRET_ID: v.optional(text('must not be empty')),
-  TRTC_SECRET_FILE: v.optional(text('must not be empty'), DEV_DEFAULTS.trtcSecretFile),
-  COS_SECRET_FILE: v.optional(text('must not be empty'), DEV_DEFAULTS.cosSecretFile),
-  SECRETS_TTL_SECONDS: v.optional(integer(1, 86_400), '300'),
-  SECRETS_FETCH_ROTATION_DATE: v.optional(bool, 'true'),
-  SECRETS_TIMEOUT_MS: v.optional(integer(50, 30_000), '1000'),
-  SECRETS_RETRY_ATTEMPTS: v.optional(integer(1, 10), '3'),
-  SECRETS_RETRY_AFTER_SECONDS: v.optional(integer(1, 3600), '2'),
-  SESSION_JWKS_URL: v.optional(httpsOrLoopbackUrl),
-  SESSION_HS256_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters'))),
-  SESSION_ISSUER: v.optional(text('must not be empty')),
-  SESSION_AUDIENCE: v.optional(text('must not be empty')),
-  SESSION_ALGORITHMS: v.optional(list),
-  SESSION_USER_CLAIM: v.optional(text('must not be empty'), 'sub'),
-  SESSION_ROLE_CLAIM: v.optional(text('must not be empty'), 'trtc_role'),
-  SESSION_CLOCK_TOLERANCE_SECONDS: v.optional(integer(0, 300), '30'),
-  SESSION_JWKS_CACHE_SECONDS: v.optional(integer(30, 86_400), '600'),
-  CORS_ALLOWED_ORIGINS: v.optional(list, ''),
-  MAX_BODY_BYTES: v.optional(integer(64, 65_536), '4096'),
-  USERSIG_DEFAULT_EXPIRE: v.optional(integer(60, 15_552_000), '7200'),
-  USERSIG_MAX_EXPIRE: v.optional(integer(60, 15_552_000), '86400'),
-  PRIVATEMAPKEY_DEFAULT_EXPIRE: v.optional(integer(30, 86_400), '300'),
-  PRIVATEMAPKEY_MAX_EXPIRE: v.optional(integer(30, 86_400), '3600'),
-  COS_DEFAULT_EXPIRE: v.optional(integer(1, 86_400), '600'),
-  COS_MAX_EXPIRE: v.optional(integer(1, 86_400), '3600'),
-  COS_KEY_PREFIX: v.optional(
-    v.pipe(
-      v.string(),
-      v.check((s) => s.includes('{userId}'), 'must contain {userId}'),
-      v.check((s) => s.endsWith('/') && !s.startsWith('/'), 'must end with / and not start with /'),
+/**
+ * Every setting, grouped by who reads it. Each function declares the groups it reads
+ * (deploy/functions.ts) and receives only those variables; `session` is read by the authorizer alone,
+ * except on the local stage, where every function verifies the session token itself.
+ */
+const SETTINGS = {
+  core: {
+    STAGE: v.optional(
+      v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,32}$/, 'must be a lower-case stage name')),
+      LOCAL_STAGE,
     ),
-    'users/{userId}/',
-  ),
-  ...COS_ENV_ENTRIES,
-  ROOM_ROLES: v.optional(v.string()),
-  ROOM_DEFAULT_ROLE: v.optional(text('must not be empty'), 'audience'),
-  LOG_LEVEL: v.optional(
-    v.picklist(['debug', 'info', 'warn', 'error'], 'must be debug, info, warn or error'),
-    'info',
-  ),
-});
+    LOG_LEVEL: v.optional(
+      v.picklist(['debug', 'info', 'warn', 'error'], 'must be debug, info, warn or error'),
+      'info',
+    ),
+  },
+  secrets: {
+    SECRETS_SOURCE: v.optional(v.picklist(['aws', 'file'], 'must be aws or file')),
+    SECRETS_TTL_SECONDS: v.optional(integer(1, 86_400), '300'),
+    SECRETS_FETCH_ROTATION_DATE: v.optional(bool, 'true'),
+    SECRETS_TIMEOUT_MS: v.optional(integer(50, 30_000), '1000'),
+    SECRETS_RETRY_ATTEMPTS: v.optional(integer(1, 10), '3'),
+    SECRETS_RETRY_AFTER_SECONDS: v.optional(integer(1, 3600), '2'),
+  },
+  'secret:trtc': {
+    TRTC_SECRET_ID: v.optional(secretId),
+    TRTC_SECRET_FILE: v.optional(text('must not be empty'), DEV_DEFAULTS.trtcSecretFile),
+  },
+  'secret:cos': {
+    COS_SECRET_ID: v.optional(secretId),
+    COS_SECRET_FILE: v.optional(text('must not be empty'), DEV_DEFAULTS.cosSecretFile),
+  },
+  'secret:session': {
+    SESSION_SECRET_ID: v.optional(secretId),
+  },
+  http: {
+    CORS_ALLOWED_ORIGINS: v.optional(list, ''),
+    MAX_BODY_BYTES: v.optional(integer(64, 65_536), '4096'),
+  },
+  usersig: {
+    USERSIG_DEFAULT_EXPIRE: v.optional(integer(60, 15_552_000), '7200'),
+    USERSIG_MAX_EXPIRE: v.optional(integer(60, 15_552_000), '86400'),
+  },
+  rooms: {
+    PRIVATEMAPKEY_DEFAULT_EXPIRE: v.optional(integer(30, 86_400), '300'),
+    PRIVATEMAPKEY_MAX_EXPIRE: v.optional(integer(30, 86_400), '3600'),
+    ROOM_ROLES: v.optional(v.string()),
+    ROOM_DEFAULT_ROLE: v.optional(text('must not be empty'), 'audience'),
+  },
+  cos: {
+    COS_DEFAULT_EXPIRE: v.optional(integer(1, 86_400), '600'),
+    COS_MAX_EXPIRE: v.optional(integer(1, 86_400), '3600'),
+    COS_KEY_PREFIX: v.optional(
+      v.pipe(
+        v.string(),
+        v.check((s) => s.includes('{userId}'), 'must contain {userId}'),
+        v.check((s) => s.endsWith('/') && !s.startsWith('/'), 'must end with / and not start with /'),
+      ),
+      'users/{userId}/',
+    ),
+    // Signatures and STS credentials: lib/cos/cosSettings.ts.
+    ...COS_ENV_ENTRIES,
+  },
+  session: {
+    SESSION_JWKS_URL: v.optional(httpsOrLoopbackUrl),
+    SESSION_HS256_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters'))),
+    SESSION_ISSUER: v.optional(text('must not be empty')),
+    SESSION_AUDIENCE: v.optional(text('must not be empty')),
+    SESSION_AUDIENCE_CLAIM: v.optional(v.picklist(['aud', 'client_id'], 'must be aud or client_id'), 'aud'),
+    SESSION_ALGORITHMS: v.optional(list),
+    SESSION_USER_CLAIM: v.optional(claimName, 'sub'),
+    SESSION_USER_ID_MAPPING: v.optional(
+      v.picklist(['exact', 'uuid', 'digest'], 'must be exact, uuid or digest'),
+      'exact',
+    ),
+    SESSION_ROLE_CLAIM: v.optional(claimName, 'trtc_role'),
+    SESSION_CLOCK_TOLERANCE_SECONDS: v.optional(integer(0, 300), '30'),
+    SESSION_JWKS_CACHE_SECONDS: v.optional(integer(30, 86_400), '600'),
+  },
+  /** Read when packaging, deploying or starting locally (deploy/serverlessFragments.ts), never by a function. */
+  deploy: {
+    HTTP_PORT: v.optional(integer(1, 65_535), '3000'),
+    LAMBDA_PORT: v.optional(integer(1, 65_535), '3002'),
+    API_THROTTLE_RATE_LIMIT: v.optional(integer(1, 100_000), '50'),
+    API_THROTTLE_BURST_LIMIT: v.optional(integer(1, 100_000), '100'),
+    AUTHORIZER_CACHE_SECONDS: v.optional(integer(0, 3600), '300'),
+    RESERVED_CONCURRENCY: v.optional(
+      v.pipe(
+        list,
+        v.check(
+          (items) => items.every((item) => /^[A-Za-z][A-Za-z0-9]*=\d{1,5}$/.test(item)),
+          'must be a comma-separated list of function=count',
+        ),
+        v.transform((items) =>
+          Object.fromEntries(items.map((item) => item.split('=')).map(([k, n]) => [k, Number(n)])),
+        ),
+      ),
+      '',
+    ),
+  },
+} as const;
+
+/** A group of settings, read together by the functions that need them. */
+export type SettingGroup = keyof typeof SETTINGS;
+
+/**
+ * The variable names of each setting group: what a function that reads the group is given.
+ *
+ * @example
+ * ```ts
+ * SETTING_GROUPS.usersig; // ['USERSIG_DEFAULT_EXPIRE', 'USERSIG_MAX_EXPIRE']
+ * ```
+ */
+export const SETTING_GROUPS = Object.freeze(
+  Object.fromEntries(
+    Object.entries(SETTINGS).map(([group, entries]) => [group, Object.freeze(Object.keys(entries))]),
+  ) as { readonly [G in SettingGroup]: readonly (keyof (typeof SETTINGS)[G] & string)[] },
+);
+
+/**
+ * Settings whose values are secrets: they may only come from the environment on the local stage, and
+ * never end up in a template or a function's configuration (deployed stages read them from Secrets
+ * Manager).
+ */
+export const SECRET_SETTINGS: readonly string[] = Object.freeze(['SESSION_HS256_SECRET']);
+
+/** What the functions read: every group but `deploy`. */
+const RUNTIME_GROUPS = (Object.keys(SETTINGS) as SettingGroup[]).filter((group) => group !== 'deploy');
+
+const ENTRIES = Object.assign({}, ...Object.values(SETTINGS)) as {
+  [K in keyof UnionToIntersection<(typeof SETTINGS)[SettingGroup]>]: UnionToIntersection<
+    (typeof SETTINGS)[SettingGroup]
+  >[K];
+};
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
+  ? I
+  : never;
+type Entries = typeof ENTRIES;
+type Env = { [K in keyof Entries]: v.InferOutput<Entries[K]> };
 
 /** The named TRTC permission bits (privilegeMap). */
 export const ROOM_PRIVILEGES = Object.freeze({
@@ -122,14 +233,25 @@ const RoomRolesSchema = v.record(
   v.array(v.picklist(PRIVILEGE_NAMES)),
 );
 
+/** How a session's subject becomes a Tencent user id (see lib/session/mapUserId.ts). */
+export type UserIdMapping = 'exact' | 'uuid' | 'digest';
+
+/**
+ * How session tokens are verified. Exactly one key source is set: `jwksUrl` (the identity provider's
+ * keys), `hs256SecretId` (an HS256 secret in Secrets Manager, deployed stages) or `hs256Secret` (the
+ * secret itself, local stage only).
+ */
 export interface SessionConfig {
-  /** Where the app's identity provider publishes its signing keys; absent when `hs256Secret` is used. */
   readonly jwksUrl?: string;
+  readonly hs256SecretId?: string;
   readonly hs256Secret?: string;
   readonly issuer: string;
   readonly audience: string;
+  /** The claim the audience is checked against: `aud`, or `client_id` (Cognito access tokens). */
+  readonly audienceClaim: 'aud' | 'client_id';
   readonly algorithms: readonly string[];
   readonly userClaim: string;
+  readonly userIdMapping: UserIdMapping;
   readonly roleClaim: string;
   readonly clockToleranceSeconds: number;
   readonly jwksCacheSeconds: number;
@@ -140,21 +262,33 @@ export interface ExpiryPolicy {
   readonly maxSeconds: number;
 }
 
+export interface SecretLocation {
+  /** The Secrets Manager name or ARN (`SECRETS_SOURCE=aws`). */
+  readonly secretId?: string;
+  /** The local JSON file (`SECRETS_SOURCE=file`). */
+  readonly file?: string;
+}
+
 export interface Config {
   readonly stage: string;
   /** True for the `local` stage, the only one allowed to use the committed development defaults. */
   readonly isLocal: boolean;
   readonly secrets: {
     readonly source: 'aws' | 'file';
-    readonly trtc: { readonly secretId?: string; readonly file: string };
-    readonly cos: { readonly secretId?: string; readonly file: string };
+    readonly trtc: SecretLocation;
+    readonly cos: SecretLocation;
+    readonly session: SecretLocation;
     readonly ttlSeconds: number;
     readonly fetchRotationDate: boolean;
     readonly timeoutMs: number;
     readonly retryAttempts: number;
     readonly retryAfterSeconds: number;
   };
-  readonly session: SessionConfig;
+  /**
+   * How session tokens are verified. Absent on a deployed stage whose environment carries no session
+   * settings: only the authorizer reads them there (see {@link requireSessionConfig}).
+   */
+  readonly session?: SessionConfig;
   readonly corsAllowedOrigins: readonly string[];
   readonly maxBodyBytes: number;
   readonly expiry: {
@@ -175,15 +309,13 @@ export interface Config {
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   readonly code = 'CONFIG_INVALID';
-}
+  /** One sentence per problem, each naming its variable. */
+  readonly problems: readonly string[];
 
-function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string[] {
-  return issues.map((issue) => {
-    const name = issue.path?.map((p) => String(p.key)).join('.') ?? 'environment';
-    // valibot's default messages quote the received value; only our own expectation texts are kept.
-    const expectation = issue.message.startsWith('Invalid') ? 'has an invalid value' : issue.message;
-    return `${name} ${expectation}`;
-  });
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.problems = problems;
+  }
 }
 
 function deepFreeze<T>(value: T): T {
@@ -195,71 +327,150 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
- * Parses the environment into the service configuration. Throws ConfigError naming every problem.
- *
- * @example
- * ```ts
- * const config = loadConfig(process.env); // at cold start, once
- * ```
+ * Parses every variable on its own, so that one bad variable does not hide the next: the result holds
+ * the valid values (defaults where unset or invalid) and one sentence per invalid variable.
  */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
-  // Unset and empty variables both mean "use the default".
-  const present = Object.fromEntries(
-    Object.entries(env).filter(
-      ([name, value]) => name in EnvSchema.entries && value !== undefined && value !== '',
-    ),
-  );
-  const parsed = v.safeParse(EnvSchema, present);
-  if (!parsed.success)
-    throw new ConfigError(`invalid configuration: ${describeIssues(parsed.issues).join('; ')}`);
-  const e = parsed.output;
+function parseEach(
+  env: Readonly<Record<string, string | undefined>>,
+  groups: readonly SettingGroup[] = RUNTIME_GROUPS,
+): { e: Env; problems: string[] } {
   const problems: string[] = [];
-  const isLocal = e.STAGE === LOCAL_STAGE;
-
-  const secretsSource = e.SECRETS_SOURCE ?? (isLocal ? 'file' : 'aws');
-  const usesDevSecret = e.SESSION_JWKS_URL === undefined && e.SESSION_HS256_SECRET === undefined;
-  const hs256Secret = e.SESSION_HS256_SECRET ?? (usesDevSecret ? DEV_DEFAULTS.sessionHs256Secret : undefined);
-  if (e.SESSION_JWKS_URL !== undefined && e.SESSION_HS256_SECRET !== undefined) {
-    problems.push('set only one of SESSION_JWKS_URL and SESSION_HS256_SECRET');
+  const out: Record<string, unknown> = {};
+  const checked = new Set<string>(groups.flatMap((group) => SETTING_GROUPS[group]));
+  for (const [name, schema] of Object.entries(ENTRIES) as [string, v.GenericSchema][]) {
+    if (!checked.has(name)) {
+      out[name] = v.safeParse(schema, undefined).output;
+      continue;
+    }
+    const raw = env[name];
+    // Unset and empty variables both mean "use the default".
+    const present = raw === undefined || raw === '' ? undefined : raw;
+    const parsed = v.safeParse(schema, present);
+    if (parsed.success) {
+      out[name] = parsed.output;
+      continue;
+    }
+    // valibot's default messages quote the received value; only our own expectation texts are kept.
+    const message = parsed.issues[0]?.message ?? 'Invalid';
+    problems.push(`${name} ${message.startsWith('Invalid') ? 'has an invalid value' : message}`);
+    out[name] = v.safeParse(schema, undefined).output;
   }
+  return { e: out as Env, problems };
+}
+
+const JWS_ALGORITHMS = new Set([
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'HS256',
+  'HS384',
+  'HS512',
+]);
+
+function sessionConfigOf(
+  e: Env,
+  isLocal: boolean,
+  problems: string[],
+  required: boolean,
+): SessionConfig | undefined {
+  const sources = [e.SESSION_JWKS_URL, e.SESSION_HS256_SECRET, e.SESSION_SECRET_ID].filter(
+    (source) => source !== undefined,
+  );
+  if (sources.length > 1) {
+    problems.push('set only one of SESSION_JWKS_URL, SESSION_SECRET_ID and SESSION_HS256_SECRET');
+  }
+  if (!isLocal && e.SESSION_HS256_SECRET !== undefined) {
+    problems.push(
+      `SESSION_HS256_SECRET is only allowed on the ${LOCAL_STAGE} stage: store the secret in Secrets Manager and set SESSION_SECRET_ID`,
+    );
+  }
+  if (e.SESSION_HS256_SECRET === DEV_DEFAULTS.sessionHs256Secret && !isLocal) {
+    problems.push('the development session secret is refused outside the local stage');
+  }
+  type KeySource = Pick<SessionConfig, 'jwksUrl' | 'hs256SecretId' | 'hs256Secret'>;
+  const keySource: KeySource | undefined =
+    e.SESSION_JWKS_URL !== undefined
+      ? { jwksUrl: e.SESSION_JWKS_URL }
+      : e.SESSION_SECRET_ID !== undefined
+        ? { hs256SecretId: e.SESSION_SECRET_ID }
+        : e.SESSION_HS256_SECRET !== undefined
+          ? { hs256Secret: e.SESSION_HS256_SECRET }
+          : isLocal
+            ? { hs256Secret: DEV_DEFAULTS.sessionHs256Secret }
+            : undefined;
   if (!isLocal) {
-    // A deployed stage must never run on the committed fake keys.
-    if (secretsSource === 'file')
-      problems.push(`SECRETS_SOURCE=file is only allowed on the ${LOCAL_STAGE} stage`);
-    if (hs256Secret === DEV_DEFAULTS.sessionHs256Secret) {
-      problems.push(`SESSION_JWKS_URL or SESSION_HS256_SECRET must be set outside the ${LOCAL_STAGE} stage`);
+    const anySessionSetting = SETTING_GROUPS.session.some(
+      (name) => name !== 'SESSION_CLOCK_TOLERANCE_SECONDS' && e[name] !== SETTINGS_DEFAULTS[name],
+    );
+    // No session settings at all: this function does not verify sessions (only the authorizer does).
+    if (keySource === undefined && !anySessionSetting && !required) return undefined;
+    if (keySource === undefined) {
+      problems.push(`SESSION_JWKS_URL or SESSION_SECRET_ID must be set outside the ${LOCAL_STAGE} stage`);
     }
     if (e.SESSION_ISSUER === undefined) problems.push('SESSION_ISSUER must be set outside the local stage');
     if (e.SESSION_AUDIENCE === undefined)
       problems.push('SESSION_AUDIENCE must be set outside the local stage');
   }
 
-  const algorithms = e.SESSION_ALGORITHMS ?? (hs256Secret === undefined ? ['RS256', 'ES256'] : ['HS256']);
+  const symmetricKey = keySource?.jwksUrl === undefined;
+  const algorithms = e.SESSION_ALGORITHMS ?? (symmetricKey ? ['HS256'] : ['RS256', 'ES256']);
   const symmetric = algorithms.filter((alg) => alg.startsWith('HS'));
-  const allowed = new Set([
-    'RS256',
-    'RS384',
-    'RS512',
-    'PS256',
-    'PS384',
-    'PS512',
-    'ES256',
-    'ES384',
-    'ES512',
-    'EdDSA',
-    'HS256',
-    'HS384',
-    'HS512',
-  ]);
-  if (algorithms.length === 0 || algorithms.some((alg) => !allowed.has(alg))) {
+  if (algorithms.length === 0 || algorithms.some((alg) => !JWS_ALGORITHMS.has(alg))) {
     problems.push('SESSION_ALGORITHMS must list JWS algorithms such as RS256,ES256 (never none)');
   }
   // Mixing key kinds is how algorithm-confusion attacks start: a JWKS means asymmetric only.
-  if (hs256Secret === undefined && symmetric.length > 0)
+  if (!symmetricKey && symmetric.length > 0)
     problems.push('SESSION_ALGORITHMS with a JWKS must not include HS*');
-  if (hs256Secret !== undefined && symmetric.length !== algorithms.length) {
+  if (symmetricKey && symmetric.length !== algorithms.length) {
     problems.push('SESSION_ALGORITHMS with an HS256 secret must be HS* only');
   }
+  if (keySource === undefined) return undefined;
+  return {
+    ...keySource,
+    issuer: e.SESSION_ISSUER ?? DEV_DEFAULTS.sessionIssuer,
+    audience: e.SESSION_AUDIENCE ?? DEV_DEFAULTS.sessionAudience,
+    audienceClaim: e.SESSION_AUDIENCE_CLAIM,
+    algorithms,
+    userClaim: e.SESSION_USER_CLAIM,
+    userIdMapping: e.SESSION_USER_ID_MAPPING,
+    roleClaim: e.SESSION_ROLE_CLAIM,
+    clockToleranceSeconds: e.SESSION_CLOCK_TOLERANCE_SECONDS,
+    jwksCacheSeconds: e.SESSION_JWKS_CACHE_SECONDS,
+  };
+}
+
+const SETTINGS_DEFAULTS = parseEach({}).e;
+
+/**
+ * Parses the environment into the service configuration. Throws ConfigError naming every problem.
+ * On a deployed stage, `session` is present only when session settings are given (the authorizer's
+ * environment); {@link requireSessionConfig} insists on it, and so does `requireSession` (the check of a
+ * whole deployment, where the authorizer's settings must be among the rest).
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig(process.env); // at cold start, once
+ * ```
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  options: { readonly requireSession?: boolean } = {},
+): Config {
+  const { e, problems } = parseEach(env);
+  const isLocal = e.STAGE === LOCAL_STAGE;
+  const secretsSource = e.SECRETS_SOURCE ?? (isLocal ? 'file' : 'aws');
+  // A deployed stage must never run on the committed fake keys.
+  if (!isLocal && secretsSource === 'file') {
+    problems.push(`SECRETS_SOURCE=file is only allowed on the ${LOCAL_STAGE} stage`);
+  }
+  const session = sessionConfigOf(e, isLocal, problems, options.requireSession === true);
 
   let roles: Record<string, RoomPrivilege[]> = DEFAULT_ROOM_ROLES;
   if (e.ROOM_ROLES !== undefined) {
@@ -273,7 +484,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     if (parsedRoles.success) roles = parsedRoles.output;
     else problems.push('ROOM_ROLES must be a JSON object of role name -> array of privilege names');
   }
-  if (!(e.ROOM_DEFAULT_ROLE in roles)) problems.push('ROOM_DEFAULT_ROLE must name a role of ROOM_ROLES');
+  if (!Object.hasOwn(roles, e.ROOM_DEFAULT_ROLE)) {
+    problems.push('ROOM_DEFAULT_ROLE must name a role of ROOM_ROLES');
+  }
 
   for (const [kind, def, max] of [
     ['USERSIG', e.USERSIG_DEFAULT_EXPIRE, e.USERSIG_MAX_EXPIRE],
@@ -287,32 +500,27 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     { isLocal, keyPrefix: e.COS_KEY_PREFIX, maxSignatureSeconds: e.COS_MAX_EXPIRE },
     problems,
   );
-  if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new ConfigError(problems);
 
+  const location = (id: string | undefined, concern: SecretConcern, file?: string): SecretLocation =>
+    secretsSource === 'file'
+      ? { ...(file === undefined ? {} : { file }) }
+      : { secretId: id ?? defaultSecretId(e.STAGE, concern) };
   return deepFreeze({
     stage: e.STAGE,
     isLocal,
     secrets: {
       source: secretsSource,
-      trtc: { ...(e.TRTC_SECRET_ID ? { secretId: e.TRTC_SECRET_ID } : {}), file: e.TRTC_SECRET_FILE },
-      cos: { ...(e.COS_SECRET_ID ? { secretId: e.COS_SECRET_ID } : {}), file: e.COS_SECRET_FILE },
+      trtc: location(e.TRTC_SECRET_ID, 'trtc', e.TRTC_SECRET_FILE),
+      cos: location(e.COS_SECRET_ID, 'cos', e.COS_SECRET_FILE),
+      session: e.SESSION_SECRET_ID === undefined ? {} : { secretId: e.SESSION_SECRET_ID },
       ttlSeconds: e.SECRETS_TTL_SECONDS,
       fetchRotationDate: e.SECRETS_FETCH_ROTATION_DATE,
       timeoutMs: e.SECRETS_TIMEOUT_MS,
       retryAttempts: e.SECRETS_RETRY_ATTEMPTS,
       retryAfterSeconds: e.SECRETS_RETRY_AFTER_SECONDS,
     },
-    session: {
-      ...(e.SESSION_JWKS_URL ? { jwksUrl: e.SESSION_JWKS_URL } : {}),
-      ...(hs256Secret ? { hs256Secret } : {}),
-      issuer: e.SESSION_ISSUER ?? DEV_DEFAULTS.sessionIssuer,
-      audience: e.SESSION_AUDIENCE ?? DEV_DEFAULTS.sessionAudience,
-      algorithms,
-      userClaim: e.SESSION_USER_CLAIM,
-      roleClaim: e.SESSION_ROLE_CLAIM,
-      clockToleranceSeconds: e.SESSION_CLOCK_TOLERANCE_SECONDS,
-      jwksCacheSeconds: e.SESSION_JWKS_CACHE_SECONDS,
-    },
+    ...(session === undefined ? {} : { session }),
     corsAllowedOrigins: e.CORS_ALLOWED_ORIGINS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     expiry: {
@@ -327,4 +535,68 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     rooms: { roles, defaultRole: e.ROOM_DEFAULT_ROLE },
     logLevel: e.LOG_LEVEL,
   });
+}
+
+/**
+ * Settings of the deployment itself (ports of the local run, API throttling, the authorizer cache,
+ * reserved concurrency), read when packaging or starting, never by a function.
+ *
+ * @example
+ * ```ts
+ * loadDeploySettings({ HTTP_PORT: '4000' }).httpPort; // 4000
+ * ```
+ */
+export interface DeploySettings {
+  readonly httpPort: number;
+  readonly lambdaPort: number;
+  readonly throttleRateLimit: number;
+  readonly throttleBurstLimit: number;
+  readonly authorizerCacheSeconds: number;
+  /** Function name -> reserved concurrency; functions not named have none. */
+  readonly reservedConcurrency: Readonly<Record<string, number>>;
+}
+
+/**
+ * Parses the deployment settings.
+ *
+ * @throws {ConfigError} naming every bad variable.
+ *
+ * @example
+ * ```ts
+ * const { httpPort, lambdaPort } = loadDeploySettings(process.env);
+ * ```
+ */
+export function loadDeploySettings(env: Readonly<Record<string, string | undefined>>): DeploySettings {
+  const { e, problems } = parseEach(env, ['deploy']);
+  if (e.HTTP_PORT === e.LAMBDA_PORT) problems.push('HTTP_PORT and LAMBDA_PORT must differ');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze({
+    httpPort: e.HTTP_PORT,
+    lambdaPort: e.LAMBDA_PORT,
+    throttleRateLimit: e.API_THROTTLE_RATE_LIMIT,
+    throttleBurstLimit: e.API_THROTTLE_BURST_LIMIT,
+    authorizerCacheSeconds: e.AUTHORIZER_CACHE_SECONDS,
+    reservedConcurrency: e.RESERVED_CONCURRENCY,
+  });
+}
+
+/**
+ * The session configuration, which the authorizer (and, on the local stage, every function) needs.
+ *
+ * @throws {ConfigError} when the environment configures no session verification.
+ *
+ * @example
+ * ```ts
+ * const verifier = createSessionVerifier(requireSessionConfig(config));
+ * ```
+ */
+export function requireSessionConfig(config: Pick<Config, 'session'>): SessionConfig {
+  if (config.session === undefined) {
+    throw new ConfigError([
+      `SESSION_JWKS_URL or SESSION_SECRET_ID must be set outside the ${LOCAL_STAGE} stage`,
+      'SESSION_ISSUER must be set outside the local stage',
+      'SESSION_AUDIENCE must be set outside the local stage',
+    ]);
+  }
+  return config.session;
 }

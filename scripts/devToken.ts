@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
-import { type Config, loadConfig } from '../lib/config';
+import { type Config, loadConfig, requireSessionConfig } from '../lib/config';
 import { isSessionRole } from '../lib/session/isSessionRole';
 import { TENCENT_USER_ID } from '../lib/session/Principal';
 
@@ -12,7 +12,28 @@ import { TENCENT_USER_ID } from '../lib/session/Principal';
 // Only for the local stage with an HS256 secret: with a JWKS the tokens come from the real identity
 // provider, and a deployed stage must never accept tokens minted from a laptop.
 
-const USAGE = 'usage: npm run -s dev:token -- <userId> [--role <role>] [--ttl <seconds, 1-86400>]';
+const USAGE =
+  'usage: npm run -s dev:token -- <userId> [--role <role>] [--ttl <seconds>]   (--help for details)';
+
+const HELP = `Mints a development session token that the local service (npm start) accepts.
+
+usage: npm run -s dev:token -- <userId> [options]
+
+  <userId>          the session subject (the user claim, default "sub"); with the default
+                    SESSION_USER_ID_MAPPING=exact it must be 1-32 characters of A-Z a-z 0-9 _ -
+  --role <role>     the room role claim (default claim "trtc_role"), e.g. anchor or audience;
+                    without it the service applies ROOM_DEFAULT_ROLE (audience)
+  --ttl <seconds>   lifetime of the token, 1-86400 seconds (default 3600)
+  -h, --help        this text
+
+Only the token is printed (on stdout), so TOKEN=$(npm run -s dev:token -- alice) works as is.
+Works on the local stage with an HS256 session secret only (the development default, or
+SESSION_HS256_SECRET); the same SESSION_* settings as npm start apply. Exit codes: 0 ok, 2 bad usage,
+1 refused by the configuration.
+`;
+
+/** A command-line mistake: printed with the usage line, exit code 2. */
+class UsageError extends Error {}
 
 /**
  * What {@link mintDevToken} signs.
@@ -41,15 +62,16 @@ export interface DevTokenRequest {
  * ```
  */
 export async function mintDevToken(config: Config, request: DevTokenRequest): Promise<string> {
-  const { session } = config;
   if (!config.isLocal) throw new Error(`only runs on the local stage (STAGE is "${config.stage}")`);
+  const session = requireSessionConfig(config);
   if (session.hs256Secret === undefined) {
     throw new Error(
       'needs an HS256 session secret; with SESSION_JWKS_URL, get tokens from your identity provider',
     );
   }
-  // The same rule the verifier applies: a token it would refuse is useless, so refuse it here.
-  if (!TENCENT_USER_ID.test(request.userId)) {
+  // The verifier maps the subject with SESSION_USER_ID_MAPPING; with `exact` (the default) a token it
+  // would refuse as unmappable is useless, so refuse it here.
+  if (session.userIdMapping === 'exact' && !TENCENT_USER_ID.test(request.userId)) {
     throw new Error('userId must be 1-32 characters of A-Z a-z 0-9 _ - (Tencent user id rule)');
   }
   if (request.role !== undefined && !isSessionRole(request.role)) {
@@ -72,14 +94,23 @@ export async function mintDevToken(config: Config, request: DevTokenRequest): Pr
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { role: { type: 'string' }, ttl: { type: 'string', default: '3600' } },
-    allowPositionals: true,
-  });
+  let parsed: ReturnType<typeof parseDevTokenArgs>;
+  try {
+    parsed = parseDevTokenArgs(argv);
+  } catch (error) {
+    // parseArgs names the unknown option; its message never holds a secret.
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
   const [userId, ...extra] = positionals;
-  if (userId === undefined || extra.length > 0) throw new Error(USAGE);
-  if (!/^\d+$/.test(values.ttl)) throw new Error('ttl must be a whole number of seconds between 1 and 86400');
+  if (userId === undefined || extra.length > 0) throw new UsageError(USAGE);
+  if (!/^\d+$/.test(values.ttl)) {
+    throw new UsageError('ttl must be a whole number of seconds between 1 and 86400');
+  }
   const token = await mintDevToken(loadConfig(process.env), {
     userId,
     ...(values.role === undefined ? {} : { role: values.role }),
@@ -90,11 +121,23 @@ async function main(argv: string[]): Promise<void> {
   process.stdout.write(`${token}\n`);
 }
 
+function parseDevTokenArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      role: { type: 'string' },
+      ttl: { type: 'string', default: '3600' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: true,
+  });
+}
+
 // Run only as a script, not when a test imports mintDevToken.
 const entry = process.argv[1];
 if (entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href) {
   main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`dev:token: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof UsageError ? 2 : 1;
   });
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEV_DEFAULTS, loadConfig } from '../lib/config';
+import {
+  ConfigError,
+  DEV_DEFAULTS,
+  defaultSecretId,
+  loadConfig,
+  requireSessionConfig,
+  SECRET_SETTINGS,
+  SETTING_GROUPS,
+} from '../lib/config';
 
 const deployed = {
   STAGE: 'prod',
@@ -24,8 +32,8 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.isLocal).toBe(true);
     expect(config.secrets.source).toBe('file');
-    expect(config.session.hs256Secret).toBe(DEV_DEFAULTS.sessionHs256Secret);
-    expect(config.session.algorithms).toEqual(['HS256']);
+    expect(config.session?.hs256Secret).toBe(DEV_DEFAULTS.sessionHs256Secret);
+    expect(config.session?.algorithms).toEqual(['HS256']);
     expect(config.expiry.userSig).toEqual({ defaultSeconds: 7200, maxSeconds: 86400 });
     expect(config.corsAllowedOrigins).toEqual([]);
     expect(config.rooms.roles.audience).toEqual([
@@ -45,7 +53,7 @@ describe('loadConfig', () => {
       jwksUrl: deployed.SESSION_JWKS_URL,
       algorithms: ['RS256', 'ES256'],
     });
-    expect(config.session.hs256Secret).toBeUndefined();
+    expect(config.session?.hs256Secret).toBeUndefined();
     expect(config.corsAllowedOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
 
@@ -54,17 +62,82 @@ describe('loadConfig', () => {
   });
 
   it('refuses the development defaults on a deployed stage', () => {
-    const message = configError({ STAGE: 'prod', SECRETS_SOURCE: 'file' });
+    const message = configError({ STAGE: 'prod', SECRETS_SOURCE: 'file', SESSION_ISSUER: 'https://i/' });
     expect(message).toContain('SECRETS_SOURCE=file is only allowed on the local stage');
-    expect(message).toContain('SESSION_JWKS_URL or SESSION_HS256_SECRET must be set');
-    expect(message).toContain('SESSION_ISSUER must be set');
-    expect(
-      configError({
-        ...deployed,
-        SESSION_JWKS_URL: '',
-        SESSION_HS256_SECRET: DEV_DEFAULTS.sessionHs256Secret,
-      }),
-    ).toContain('must be set outside the local stage');
+    expect(message).toContain('SESSION_JWKS_URL or SESSION_SECRET_ID must be set');
+    expect(message).toContain('SESSION_AUDIENCE must be set');
+    const devSecret = configError({
+      ...deployed,
+      SESSION_JWKS_URL: '',
+      SESSION_HS256_SECRET: DEV_DEFAULTS.sessionHs256Secret,
+    });
+    expect(devSecret).toContain('development session secret is refused');
+    expect(devSecret).not.toContain(DEV_DEFAULTS.sessionHs256Secret);
+  });
+
+  it('refuses an HS256 secret in the environment of a deployed stage (it belongs in Secrets Manager)', () => {
+    const secret = 'x'.repeat(40);
+    const message = configError({ ...deployed, SESSION_JWKS_URL: '', SESSION_HS256_SECRET: secret });
+    expect(message).toContain('SESSION_HS256_SECRET is only allowed on the local stage');
+    expect(message).not.toContain(secret);
+    const config = loadConfig({ ...deployed, SESSION_JWKS_URL: '', SESSION_SECRET_ID: 'prod/session' });
+    expect(config.session).toMatchObject({ hs256SecretId: 'prod/session', algorithms: ['HS256'] });
+    expect(config.secrets.session).toEqual({ secretId: 'prod/session' });
+  });
+
+  it('has no session section on a deployed stage without session settings (token functions), which the authorizer refuses', () => {
+    const config = loadConfig({ STAGE: 'prod', COS_MAX_EXPIRE: '900' });
+    expect(config.session).toBeUndefined();
+    expect(() => requireSessionConfig(config)).toThrow(/SESSION_JWKS_URL or SESSION_SECRET_ID must be set/);
+    expect(requireSessionConfig(loadConfig({})).hs256Secret).toBe(DEV_DEFAULTS.sessionHs256Secret);
+  });
+
+  it('names every bad variable, not just the first', () => {
+    const error = (() => {
+      try {
+        loadConfig({
+          LOG_LEVEL: 'loud',
+          MAX_BODY_BYTES: '10',
+          USERSIG_MAX_EXPIRE: 'forever',
+          COS_ALLOWED_METHODS: 'PATCH',
+          ROOM_DEFAULT_ROLE: 'janitor',
+          SESSION_USER_ID_MAPPING: 'guess',
+        });
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(error.problems.map((problem) => problem.split(' ')[0])).toEqual([
+      'LOG_LEVEL',
+      'MAX_BODY_BYTES',
+      'USERSIG_MAX_EXPIRE',
+      'SESSION_USER_ID_MAPPING',
+      'ROOM_DEFAULT_ROLE',
+      'COS_ALLOWED_METHODS',
+    ]);
+  });
+
+  it('names secrets after the stage unless a *_SECRET_ID is given', () => {
+    const config = loadConfig({ STAGE: 'staging', COS_SECRET_ID: 'shared/cos' });
+    expect(config.secrets.trtc).toEqual({ secretId: defaultSecretId('staging', 'trtc') });
+    expect(config.secrets.cos).toEqual({ secretId: 'shared/cos' });
+    expect(defaultSecretId('staging', 'trtc')).toBe('tencent-token-issuer/staging/trtc');
+    expect(loadConfig({}).secrets.trtc).toEqual({ file: DEV_DEFAULTS.trtcSecretFile });
+  });
+
+  it('reads the identity-provider settings', () => {
+    const config = loadConfig({
+      ...deployed,
+      SESSION_AUDIENCE_CLAIM: 'client_id',
+      SESSION_USER_ID_MAPPING: 'uuid',
+      SESSION_USER_CLAIM: 'custom:tencent_id',
+    });
+    expect(config.session).toMatchObject({
+      audienceClaim: 'client_id',
+      userIdMapping: 'uuid',
+      userClaim: 'custom:tencent_id',
+    });
   });
 
   it('names a bad variable without printing its value', () => {
@@ -76,7 +149,18 @@ describe('loadConfig', () => {
     expect(message).not.toContain('forever');
   });
 
+  it('puts every variable into exactly one setting group, and secret settings into the session group', () => {
+    const names = Object.values(SETTING_GROUPS).flat();
+    expect(new Set(names).size).toBe(names.length);
+    // Every name a group lists is one loadConfig reads (an unknown one would be silently ignored).
+    for (const name of names) expect(name).toMatch(/^[A-Z][A-Z0-9_]+$/);
+    for (const name of SECRET_SETTINGS) expect(SETTING_GROUPS.session).toContain(name);
+  });
+
   it.each([
+    [{ SESSION_AUDIENCE_CLAIM: 'azp' }, 'SESSION_AUDIENCE_CLAIM must be aud or client_id'],
+    [{ SESSION_USER_CLAIM: 'a b' }, 'SESSION_USER_CLAIM must be a claim name'],
+    [{ SESSION_JWKS_URL: 'https://x.example/jwks', SESSION_SECRET_ID: 'prod/session' }, 'set only one of'],
     [{ SESSION_ALGORITHMS: 'none' }, 'SESSION_ALGORITHMS must list JWS algorithms'],
     [{ ...deployed, SESSION_ALGORITHMS: 'RS256,HS256' }, 'with a JWKS must not include HS*'],
     [{ SESSION_ALGORITHMS: 'RS256' }, 'with an HS256 secret must be HS* only'],
@@ -103,6 +187,6 @@ describe('loadConfig', () => {
       SESSION_JWKS_URL: 'http://127.0.0.1:4000/jwks',
     });
     expect(config.rooms.roles.host).toEqual(['createRoom', 'enterRoom', 'sendAudio']);
-    expect(config.session.jwksUrl).toBe('http://127.0.0.1:4000/jwks');
+    expect(config.session?.jwksUrl).toBe('http://127.0.0.1:4000/jwks');
   });
 });

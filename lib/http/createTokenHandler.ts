@@ -24,12 +24,31 @@ export interface TokenHandlerOptions {
   readonly config: Config;
   readonly logger: Logger;
   readonly issue: (input: TokenRouteInput) => Promise<object> | object;
-  /** Verifies the Authorization header in-process when no gateway authorizer context is present. */
+  /**
+   * Verifies the Authorization header in-process, ignoring any authorizer context. Default: on the local
+   * stage, the configured session verifier (serverless-offline lets a request header or its Lambda
+   * invoke port choose the authorizer context, so only an in-function check is a real check there); on
+   * deployed stages none, and the gateway authorizer's context is required.
+   */
   readonly verifier?: SessionVerifier;
   readonly clock?: () => number;
 }
 
 type TokenContext = Context & { log?: Logger };
+
+/**
+ * The local stage's in-function session check. Loaded on first use: deployed bundles carry the module
+ * (esbuild inlines it) but never evaluate jose's verifier in their INIT.
+ */
+function localSessionVerifier(config: Config, logger: Logger): SessionVerifier {
+  const verifier = import('../session/createConfiguredSessionVerifier').then((module) =>
+    module.createConfiguredSessionVerifier(config, { log: logger }),
+  );
+  return {
+    verify: async (header) => (await verifier).verify(header),
+    warm: async () => (await verifier).warm(),
+  };
+}
 
 const TOKEN_HANDLER = Symbol.for('tencent-token-issuer.tokenHandler');
 
@@ -62,6 +81,7 @@ export function isTokenHandler(handler: unknown): boolean {
 export function createTokenHandler(options: TokenHandlerOptions) {
   const { config, logger } = options;
   const clock = options.clock ?? Date.now;
+  const verifier = options.verifier ?? (config.isLocal ? localSessionVerifier(config, logger) : undefined);
   // No early-timeout timer: the secrets client's own timeouts and retries end well inside the Lambda
   // timeout, and the timer costs an AbortController and a setTimeout on every warm invocation.
   const handler = middy<JsonBodyEvent, APIGatewayProxyStructuredResultV2, Error, TokenContext>({
@@ -88,7 +108,7 @@ export function createTokenHandler(options: TokenHandlerOptions) {
         request.response = toErrorResponse(request.error, request.context.log ?? logger);
       },
     })
-    .use(requirePrincipal(options.verifier ? { verifier: options.verifier } : {}))
+    .use(requirePrincipal(verifier === undefined ? { now: clock } : { verifier, now: clock }))
     .use(parseJsonBody({ maxBytes: config.maxBodyBytes }))
     .handler(async (event, context) => {
       const principal = principalOf(context);

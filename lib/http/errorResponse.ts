@@ -18,6 +18,7 @@ export type ErrorResponseCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'UNAUTHENTICATED'
+  | 'USER_ID_UNMAPPABLE'
   | 'SESSION_KEYS_UNAVAILABLE'
   | 'SECRETS_UNAVAILABLE'
   | 'STS_NOT_CONFIGURED'
@@ -63,6 +64,8 @@ function classify(error: unknown, log: Logger): Mapped {
     if (error.code === 'SESSION_KEYS_UNAVAILABLE') {
       return { status: 503, code: error.code, message: error.message, headers: { 'Retry-After': '5' } };
     }
+    // Signed in, but not as anyone Tencent can know: signing in again would not help (no 401 loop).
+    if (error.code === 'USER_ID_UNMAPPABLE') return { status: 403, code: error.code, message: error.message };
     return {
       status: 401,
       code: 'UNAUTHENTICATED',

@@ -1,5 +1,5 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type Config, ConfigError } from '../config';
+import { type Config, ConfigError, type SecretConcern } from '../config';
 import type { Logger } from '../log/logger';
 import { createSecretCache, type SecretCache } from './createSecretCache';
 import { createSecretsManagerClient } from './createSecretsManagerClient';
@@ -7,8 +7,7 @@ import { fileSecretSource } from './fileSecretSource';
 import { parseSecret, type SecretSchema } from './parseSecret';
 import { secretsManagerSource } from './secretsManagerSource';
 
-/** The secrets a function may read: one per concern, so each function's IAM role names only its own. */
-export type SecretConcern = 'trtc' | 'cos';
+export type { SecretConcern };
 
 export interface ConfiguredSecretDeps {
   /** Injected in tests; by default one client per container, built on first use. */
@@ -31,12 +30,12 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * @example
  * ```ts
  * const trtcSecret = createConfiguredSecret(config, 'trtc', TrtcSecretSchema);
- * trtcSecret.prefetch(); // cold start; a failure here is retried by the first request
+ * await trtcSecret.prefetch(); // INIT: awaited at module top level; a failure is retried by the first request
  * const { sdkAppId, secretKey } = await trtcSecret.get();
  * ```
  */
 export function createConfiguredSecret<S extends SecretSchema>(
-  config: Config,
+  config: Pick<Config, 'secrets'>,
   concern: SecretConcern,
   schema: S,
   deps: ConfiguredSecretDeps = {},
@@ -45,12 +44,13 @@ export function createConfiguredSecret<S extends SecretSchema>(
   const location = settings[concern];
   let fetchSecret: Parameters<typeof createSecretCache>[0]['fetchSecret'];
   if (settings.source === 'file') {
+    if (location.file === undefined) {
+      throw new ConfigError([`the ${concern} secret has no local file (SECRETS_SOURCE=file)`]);
+    }
     fetchSecret = fileSecretSource({ path: location.file });
   } else {
     if (location.secretId === undefined) {
-      throw new ConfigError(
-        `invalid configuration: ${concern.toUpperCase()}_SECRET_ID must be set for SECRETS_SOURCE=aws`,
-      );
+      throw new ConfigError([`${concern.toUpperCase()}_SECRET_ID must be set for SECRETS_SOURCE=aws`]);
     }
     const client =
       deps.client ??

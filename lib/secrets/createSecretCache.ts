@@ -88,18 +88,19 @@ export interface SecretCacheOptions<T> {
  *
  * - `get()` resolves the cached value while it is fresh, otherwise loads it (one load at a time, shared
  *   by all concurrent callers). It rejects only with `SecretsUnavailableError`.
- * - `prefetch()` starts a load at cold start and never rejects.
+ * - `prefetch()` loads it at cold start (awaited at module top level, so the work happens in Lambda's
+ *   INIT phase) and never rejects: on failure the first request loads it again.
  *
  * @example
  * ```ts
  * const trtcSecret: SecretCache<TrtcSecret> = createSecretCache(options);
- * trtcSecret.prefetch();
+ * await trtcSecret.prefetch();
  * const { secretKey } = await trtcSecret.get();
  * ```
  */
 export interface SecretCache<T> {
   get(): Promise<T>;
-  prefetch(): void;
+  prefetch(): Promise<void>;
 }
 
 // Errors that another attempt within the same request cannot fix: the secret is missing, we may not read
@@ -143,7 +144,7 @@ interface CachedSecret<T> {
  *   random: Math.random,
  *   secretName: 'trtc',
  * });
- * trtcSecret.prefetch(); // at module load: overlaps the fetch with the rest of the cold start
+ * await trtcSecret.prefetch(); // at module top level: the fetch happens in INIT, not in the first request
  *
  * // in the handler
  * const { sdkAppId, secretKey } = await trtcSecret.get();
@@ -226,10 +227,14 @@ export function createSecretCache<T>(options: SecretCacheOptions<T>): SecretCach
 
   return {
     get,
-    prefetch() {
-      // A failed prefetch must not become an unhandled rejection (which ends a Node process); the first
-      // request that needs the secret will load it again and report the failure as a 503.
-      get().catch(() => undefined);
+    async prefetch() {
+      // A failed prefetch must neither reject (which would fail INIT) nor become an unhandled rejection
+      // (which ends a Node process); the first request that needs the secret loads it again and reports
+      // the failure as a 503. Bounded by the client's timeout and the retry policy.
+      await get().then(
+        () => undefined,
+        () => undefined,
+      );
     },
   };
 }

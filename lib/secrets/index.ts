@@ -25,5 +25,12 @@ export {
 } from './errors';
 export { type FileSecretSourceOptions, fileSecretSource } from './fileSecretSource';
 export { parseSecret, type SecretSchema } from './parseSecret';
-export { type CosSecret, CosSecretSchema, type TrtcSecret, TrtcSecretSchema } from './secretSchemas';
+export {
+  type CosSecret,
+  CosSecretSchema,
+  type SessionSecret,
+  SessionSecretSchema,
+  type TrtcSecret,
+  TrtcSecretSchema,
+} from './secretSchemas';
 export { type SecretsManagerSourceOptions, secretsManagerSource } from './secretsManagerSource';

@@ -129,3 +129,32 @@ export const CosSecretSchema = v.pipe(
  * ```
  */
 export type CosSecret = v.InferOutput<typeof CosSecretSchema>;
+
+/**
+ * The HS256 session secret of a deployed stage whose app signs its own session tokens (instead of an
+ * identity provider with a JWKS): readable by the authorizer alone, so that no function configuration
+ * or template ever holds it.
+ *
+ * - `hs256Secret`: the shared secret the app's backend signs session JWTs with, at least 32 characters.
+ *
+ * @example
+ * ```ts
+ * const { hs256Secret } = parseSecret(SessionSecretSchema, secretString, 'session');
+ * ```
+ */
+export const SessionSecretSchema = v.pipe(
+  v.object({
+    hs256Secret: v.pipe(v.string(), v.minLength(32), v.description('a string of at least 32 characters')),
+  }),
+  v.description('a JSON object'),
+);
+
+/**
+ * The HS256 session secret after validation.
+ *
+ * @example
+ * ```ts
+ * const secret: SessionSecret = { hs256Secret: 'a-long-random-string-from-your-backend' };
+ * ```
+ */
+export type SessionSecret = v.InferOutput<typeof SessionSecretSchema>;

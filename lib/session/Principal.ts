@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * const principal: Principal = { userId: 'alice_01', role: 'anchor' };
+ * const principal: Principal = { userId: 'alice_01', role: 'anchor', sessionExpiresAt: 1_700_000_600 };
  * ```
  */
 export interface Principal {
@@ -12,6 +12,11 @@ export interface Principal {
   readonly userId: string;
   /** The room role claim of the session, when the token carries one. */
   readonly role?: string;
+  /**
+   * Unix seconds after which the session may no longer be used: its `exp` plus the clock tolerance.
+   * Carried through the gateway's authorizer cache, so a cached authorization never outlives the session.
+   */
+  readonly sessionExpiresAt?: number;
 }
 
 /** Tencent's user id rule (IM/TRTC): at most 32 bytes of letters, digits, underscore and hyphen. */

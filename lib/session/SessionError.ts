@@ -8,7 +8,11 @@
  * - `ALGORITHM_NOT_ALLOWED`: `alg` outside the configured allowlist (`none` is never in it).
  * - `TOKEN_EXPIRED`, `TOKEN_NOT_YET_VALID`: `exp` / `nbf` outside the clock tolerance.
  * - `CLAIM_INVALID`: wrong `iss` or `aud`, missing `exp` or user claim, a bad role claim.
- * - `USER_ID_INVALID`: the user claim is not a Tencent user id (refused, never altered).
+ * - `USER_ID_INVALID`: the authorizer context holds a user id that is not a Tencent user id (a bug or a
+ *   forged context: refused).
+ * - `USER_ID_UNMAPPABLE`: the session is valid, but its subject cannot be mapped to a Tencent user id with
+ *   the configured mapping. A 403, not a 401: signing in again would give the same subject, so a 401 would
+ *   send clients into a re-login loop.
  * - `KEYS_UNAVAILABLE`: the identity provider's JWKS could not be fetched: not the caller's fault.
  * - `NO_AUTHORIZER_CONTEXT`: the function received no authorizer result and cannot verify by itself.
  *
@@ -26,11 +30,13 @@ export type SessionErrorReason =
   | 'TOKEN_NOT_YET_VALID'
   | 'CLAIM_INVALID'
   | 'USER_ID_INVALID'
+  | 'USER_ID_UNMAPPABLE'
   | 'KEYS_UNAVAILABLE'
   | 'NO_AUTHORIZER_CONTEXT';
 
 /**
- * The client-facing class of a {@link SessionError}: `UNAUTHENTICATED` (HTTP 401) or
+ * The client-facing class of a {@link SessionError}: `UNAUTHENTICATED` (HTTP 401),
+ * `USER_ID_UNMAPPABLE` (HTTP 403: a valid session whose subject is no Tencent user id) or
  * `SESSION_KEYS_UNAVAILABLE` (HTTP 503 with `Retry-After`; the caller's token may well be fine).
  *
  * @example
@@ -38,7 +44,7 @@ export type SessionErrorReason =
  * const status = (code: SessionErrorCode) => (code === 'SESSION_KEYS_UNAVAILABLE' ? 503 : 401);
  * ```
  */
-export type SessionErrorCode = 'UNAUTHENTICATED' | 'SESSION_KEYS_UNAVAILABLE';
+export type SessionErrorCode = 'UNAUTHENTICATED' | 'USER_ID_UNMAPPABLE' | 'SESSION_KEYS_UNAVAILABLE';
 
 // Messages reach clients (through the HTTP layer) and logs: fixed texts per reason, so they can never
 // quote a token or a claim value, and the gateway path and the in-process path answer identically.
@@ -51,8 +57,15 @@ const MESSAGES: Readonly<Record<SessionErrorReason, string>> = {
   TOKEN_NOT_YET_VALID: 'session token is not valid yet',
   CLAIM_INVALID: 'session token claims are not accepted',
   USER_ID_INVALID: 'session user id is not a valid Tencent user id (1-32 characters of A-Z a-z 0-9 _ -)',
+  USER_ID_UNMAPPABLE:
+    'the signed-in user has no Tencent user id: the session subject cannot be mapped (see SESSION_USER_ID_MAPPING)',
   KEYS_UNAVAILABLE: 'session keys are temporarily unavailable, retry later',
   NO_AUTHORIZER_CONTEXT: 'request is not authenticated',
+};
+
+const CODES: Partial<Record<SessionErrorReason, SessionErrorCode>> = {
+  KEYS_UNAVAILABLE: 'SESSION_KEYS_UNAVAILABLE',
+  USER_ID_UNMAPPABLE: 'USER_ID_UNMAPPABLE',
 };
 
 /**
@@ -99,7 +112,7 @@ export class SessionError extends Error {
   constructor(reason: SessionErrorReason, options?: { cause?: unknown; claim?: string }) {
     super(MESSAGES[reason], options?.cause === undefined ? undefined : { cause: options.cause });
     this.reason = reason;
-    this.code = reason === 'KEYS_UNAVAILABLE' ? 'SESSION_KEYS_UNAVAILABLE' : 'UNAUTHENTICATED';
+    this.code = CODES[reason] ?? 'UNAUTHENTICATED';
     if (options?.claim !== undefined) this.claim = options.claim;
   }
 }

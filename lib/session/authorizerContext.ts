@@ -9,27 +9,28 @@ import { SessionError, type SessionErrorReason } from './SessionError';
  *
  * @example
  * ```ts
- * const ok: SessionAuthorizerContext = { userId: 'alice', role: 'anchor' };
+ * const ok: SessionAuthorizerContext = { userId: 'alice', role: 'anchor', sessionExpiresAt: 1_700_000_600 };
  * const rejected: SessionAuthorizerContext = { authFailure: 'TOKEN_EXPIRED' };
  * ```
  */
 export type SessionAuthorizerContext =
-  | { readonly userId: string; readonly role?: string }
+  | { readonly userId: string; readonly role?: string; readonly sessionExpiresAt: number }
   | { readonly authFailure: SessionErrorReason };
 
 /**
  * Builds the authorizer context for a verification outcome. `role` is omitted, not `null`, when the
- * token has none, so the context holds strings only.
+ * token has none, so the context holds strings and one number only.
  *
  * @example
  * ```ts
- * authorizerContext({ userId: 'alice' }); // { userId: 'alice' }
+ * authorizerContext({ userId: 'alice', sessionExpiresAt: 1_700_000_600 }); // { userId: 'alice', sessionExpiresAt: 1700000600 }
  * authorizerContext(new SessionError('TOKEN_MISSING')); // { authFailure: 'TOKEN_MISSING' }
  * ```
  */
 export function authorizerContext(outcome: Principal | SessionError): SessionAuthorizerContext {
   if (outcome instanceof SessionError) return { authFailure: outcome.reason };
-  return outcome.role === undefined
-    ? { userId: outcome.userId }
-    : { userId: outcome.userId, role: outcome.role };
+  const { userId, role, sessionExpiresAt } = outcome;
+  if (sessionExpiresAt === undefined)
+    throw new TypeError('authorizerContext: the principal has no sessionExpiresAt');
+  return role === undefined ? { userId, sessionExpiresAt } : { userId, role, sessionExpiresAt };
 }

@@ -10,7 +10,8 @@ import {
 } from 'jose';
 import type { SessionConfig } from '../config';
 import { isSessionRole } from './isSessionRole';
-import { type Principal, TENCENT_USER_ID } from './Principal';
+import { mapUserId } from './mapUserId';
+import type { Principal } from './Principal';
 import { SessionError } from './SessionError';
 
 /**
@@ -24,6 +25,11 @@ import { SessionError } from './SessionError';
  */
 export interface SessionVerifier {
   verify(authorizationHeader: string | undefined): Promise<Principal>;
+  /**
+   * Loads the verification keys ahead of the first request (the JWKS, or the HS256 secret from Secrets
+   * Manager), for a function's INIT phase. Never rejects: a failure is left to the first request.
+   */
+  warm(): Promise<void>;
 }
 
 /**
@@ -43,6 +49,11 @@ export interface SessionVerifierDeps {
   readonly jwksTimeoutMs?: number;
   /** After a successful JWKS fetch, an unknown `kid` triggers no refetch for this long. Default 30 s. */
   readonly jwksCooldownMs?: number;
+  /**
+   * Reads the HS256 secret when the configuration names one in Secrets Manager (`hs256SecretId`): the
+   * container's secret cache. A rejection makes the request a 503 (`KEYS_UNAVAILABLE`).
+   */
+  readonly hs256Secret?: () => Promise<string>;
 }
 
 /** Longer tokens are refused before any parsing: no identity provider issues them, attackers might. */
@@ -100,17 +111,39 @@ function checkAlgorithms(config: SessionConfig): JWSAlgorithm[] {
   if (config.jwksUrl !== undefined && symmetric.length > 0) {
     throw new TypeError('createSessionVerifier: a JWKS verifier must not allow HS* algorithms');
   }
-  if (config.hs256Secret !== undefined && symmetric.length !== algorithms.length) {
+  if (config.jwksUrl === undefined && symmetric.length !== algorithms.length) {
     throw new TypeError('createSessionVerifier: a shared-secret verifier allows HS* algorithms only');
   }
   return algorithms as JWSAlgorithm[];
 }
 
-function keySource(config: SessionConfig, deps: SessionVerifierDeps): Uint8Array | JWTVerifyGetKey {
-  if ((config.jwksUrl === undefined) === (config.hs256Secret === undefined)) {
-    throw new TypeError('createSessionVerifier: set exactly one of jwksUrl and hs256Secret');
+interface KeySource {
+  readonly key: Uint8Array | JWTVerifyGetKey;
+  readonly warm: () => Promise<unknown>;
+}
+
+function keySource(config: SessionConfig, deps: SessionVerifierDeps): KeySource {
+  const sources = [config.jwksUrl, config.hs256Secret, config.hs256SecretId].filter((s) => s !== undefined);
+  if (sources.length !== 1) {
+    throw new TypeError('createSessionVerifier: set exactly one of jwksUrl, hs256Secret and hs256SecretId');
   }
-  if (config.hs256Secret !== undefined) return new TextEncoder().encode(config.hs256Secret);
+  if (config.hs256Secret !== undefined) {
+    return { key: new TextEncoder().encode(config.hs256Secret), warm: async () => undefined };
+  }
+  if (config.hs256SecretId !== undefined) {
+    const read = deps.hs256Secret;
+    if (read === undefined) {
+      throw new TypeError('createSessionVerifier: hs256SecretId needs deps.hs256Secret (the secret reader)');
+    }
+    const key = async () => {
+      try {
+        return new TextEncoder().encode(await read());
+      } catch (error) {
+        throw new SessionError('KEYS_UNAVAILABLE', { cause: error });
+      }
+    };
+    return { key, warm: read };
+  }
   // Created once per verifier (so once per container): the key set is cached across requests for
   // jwksCacheSeconds, concurrent misses share one fetch, and failed fetches are not cached.
   const jwks = createRemoteJWKSet(new URL(config.jwksUrl as string), {
@@ -119,7 +152,7 @@ function keySource(config: SessionConfig, deps: SessionVerifierDeps): Uint8Array
     cooldownDuration: deps.jwksCooldownMs ?? DEFAULT_JWKS_COOLDOWN_MS,
     ...(deps.fetch ? { [customFetch]: deps.fetch } : {}),
   });
-  return async (header, token) => {
+  const key: JWTVerifyGetKey = async (header, token) => {
     try {
       return await jwks(header, token);
     } catch (error) {
@@ -131,20 +164,26 @@ function keySource(config: SessionConfig, deps: SessionVerifierDeps): Uint8Array
       throw new SessionError('KEYS_UNAVAILABLE', { cause: error });
     }
   };
+  return { key, warm: () => jwks.reload() };
 }
 
 function principalOfClaims(payload: JWTPayload, config: SessionConfig): Principal {
-  const userId = payload[config.userClaim];
-  // Refused, never trimmed, lower-cased or mapped: a different string would be a different Tencent user.
-  if (typeof userId !== 'string' || !TENCENT_USER_ID.test(userId)) {
-    throw new SessionError('USER_ID_INVALID', { claim: config.userClaim });
+  // Cognito access tokens name their app client in `client_id` and carry no `aud`.
+  if (config.audienceClaim === 'client_id' && payload.client_id !== config.audience) {
+    throw new SessionError('CLAIM_INVALID', { claim: 'client_id' });
   }
-  if (!Object.hasOwn(payload, config.roleClaim)) return { userId };
+  // Never trimmed or lower-cased: the mapping is deterministic, and a subject it cannot map is refused.
+  const userId = mapUserId(config.userIdMapping, payload[config.userClaim]);
+  if (userId === undefined) throw new SessionError('USER_ID_UNMAPPABLE', { claim: config.userClaim });
+  // `exp` is required (jwtVerify checked it): a principal never outlives its session, also when the
+  // gateway serves it from its authorizer cache.
+  const sessionExpiresAt = (payload.exp as number) + config.clockToleranceSeconds;
+  if (!Object.hasOwn(payload, config.roleClaim)) return { userId, sessionExpiresAt };
   const role = payload[config.roleClaim];
   if (!isSessionRole(role)) {
     throw new SessionError('CLAIM_INVALID', { claim: config.roleClaim });
   }
-  return { userId, role };
+  return { userId, role, sessionExpiresAt };
 }
 
 /**
@@ -164,11 +203,11 @@ export function createSessionVerifier(
   deps: SessionVerifierDeps = {},
 ): SessionVerifier {
   const algorithms = checkAlgorithms(config);
-  const key = keySource(config, deps);
+  const { key, warm } = keySource(config, deps);
   const now = deps.now ?? Date.now;
   const options = {
     issuer: config.issuer,
-    audience: config.audience,
+    ...(config.audienceClaim === 'client_id' ? {} : { audience: config.audience }),
     algorithms,
     clockTolerance: config.clockToleranceSeconds,
     requiredClaims: ['exp', config.userClaim],
@@ -187,6 +226,13 @@ export function createSessionVerifier(
         return principalOfClaims(payload, config);
       } catch (error) {
         throw toSessionError(error);
+      }
+    },
+    async warm() {
+      try {
+        await warm();
+      } catch {
+        // The first request fetches again and reports the failure (503).
       }
     },
   };

@@ -8,6 +8,7 @@ export {
   type SessionVerifierDeps,
 } from './createSessionVerifier';
 export { isSessionRole } from './isSessionRole';
+export { mapUserId } from './mapUserId';
 export { type Principal, TENCENT_USER_ID } from './Principal';
 export {
   type AuthorizedEvent,

@@ -45,7 +45,7 @@ export function lambdaAuthorizerContext(event: AuthorizedEvent): Record<string, 
  *
  * @example
  * ```ts
- * const principal = principalFromAuthorizerContext(event); // { userId: 'alice', role: 'anchor' }
+ * const principal = principalFromAuthorizerContext(event); // { userId: 'alice', role: 'anchor', sessionExpiresAt: 1700000600 }
  * ```
  */
 export function principalFromAuthorizerContext(event: AuthorizedEvent): Principal {
@@ -58,7 +58,17 @@ export function principalFromAuthorizerContext(event: AuthorizedEvent): Principa
   const { userId, role } = context;
   if (userId === undefined) throw new SessionError('NO_AUTHORIZER_CONTEXT');
   if (typeof userId !== 'string' || !TENCENT_USER_ID.test(userId)) throw new SessionError('USER_ID_INVALID');
-  if (role === undefined) return { userId };
+  // Fail closed: a context without the session's expiry could be served from the gateway cache forever.
+  // A number as the authorizer wrote it; a decimal string if a gateway stringifies context values.
+  const raw = context.sessionExpiresAt;
+  const sessionExpiresAt =
+    typeof raw === 'number'
+      ? raw
+      : typeof raw === 'string' && /^\d{1,15}$/.test(raw)
+        ? Number(raw)
+        : Number.NaN;
+  if (!Number.isSafeInteger(sessionExpiresAt)) throw new SessionError('TOKEN_INVALID');
+  if (role === undefined) return { userId, sessionExpiresAt };
   if (!isSessionRole(role)) throw new SessionError('CLAIM_INVALID', { claim: 'role' });
-  return { userId, role };
+  return { userId, role, sessionExpiresAt };
 }

@@ -39,16 +39,23 @@ export interface SessionEvent {
  * ```
  */
 export interface RequirePrincipalOptions {
-  /** Verifies the Authorization header in-process when the event carries no authorizer context. */
+  /**
+   * Verifies the Authorization header in-process, and then any authorizer context is ignored: the local
+   * stage (where serverless-offline lets a request header or its Lambda invoke port set the context) and
+   * runtimes without a gateway authorizer. Without it, the gateway authorizer's context is required.
+   */
   readonly verifier?: SessionVerifier;
+  /** The clock for the session expiry check, in ms. Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 /**
- * middy middleware that establishes the caller before anything else runs: from the gateway
- * authorizer's context when there is one (its verdict is final, failures included), otherwise by
- * verifying the `Authorization` header with `verifier` (runtimes without a gateway authorizer),
- * otherwise it refuses. Throws {@link SessionError}; on success sets `context.principal`.
- * Put it before body parsing, so an unauthenticated request is never even parsed.
+ * middy middleware that establishes the caller before anything else runs: by verifying the
+ * `Authorization` header with `verifier` when one is given, otherwise from the gateway authorizer's
+ * context (its verdict is final, failures included), otherwise it refuses. A principal whose session has
+ * expired is refused even when the gateway served it from its authorizer cache. Throws
+ * {@link SessionError}; on success sets `context.principal`. Put it before body parsing, so an
+ * unauthenticated request is never even parsed.
  *
  * @example
  * ```ts
@@ -60,6 +67,7 @@ export interface RequirePrincipalOptions {
  */
 export function requirePrincipal(options: RequirePrincipalOptions = {}): MiddlewareObj<SessionEvent> {
   const { verifier } = options;
+  const now = options.now ?? Date.now;
   return {
     name: 'requirePrincipal',
     before: async (request) => {
@@ -67,12 +75,20 @@ export function requirePrincipal(options: RequirePrincipalOptions = {}): Middlew
       // Never let a principal from an earlier invocation survive on a reused context object.
       delete (request.context as Partial<PrincipalContext>).principal;
       let principal: Principal;
-      if (lambdaAuthorizerContext(event) !== undefined) {
-        principal = principalFromAuthorizerContext(event);
-      } else if (verifier !== undefined) {
+      if (verifier !== undefined) {
         principal = await verifier.verify(readAuthorizationHeader(event.headers));
+      } else if (lambdaAuthorizerContext(event) !== undefined) {
+        principal = principalFromAuthorizerContext(event);
       } else {
         throw new SessionError('NO_AUTHORIZER_CONTEXT');
+      }
+      // The gateway caches an authorization per Authorization header for its TTL: the session's own
+      // expiry still ends it (the verifier applies the same rule, so both paths agree).
+      if (
+        principal.sessionExpiresAt === undefined ||
+        Math.floor(now() / 1000) >= principal.sessionExpiresAt
+      ) {
+        throw new SessionError('TOKEN_EXPIRED');
       }
       (request.context as PrincipalContext).principal = principal;
     },

@@ -33,11 +33,33 @@ const route = (withAuthorizer = true) => ({
     ? { AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: 'A' } }
     : { AuthorizationType: 'NONE' },
 });
+const authorizer = (properties: Record<string, unknown> = {}) => ({
+  Type: 'AWS::ApiGatewayV2::Authorizer',
+  Properties: {
+    AuthorizerType: 'REQUEST',
+    IdentitySource: ['$request.header.Authorization'],
+    AuthorizerResultTtlInSeconds: 300,
+    EnableSimpleResponses: true,
+    ...properties,
+  },
+});
+const stage = (
+  routeSettings: Record<string, unknown> = { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+  logged = true,
+) => ({
+  Type: 'AWS::ApiGatewayV2::Stage',
+  Properties: {
+    DefaultRouteSettings: routeSettings,
+    ...(logged ? { AccessLogSettings: { Format: '{"requestId":"$context.requestId"}' } } : {}),
+  },
+});
 const good = {
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not JavaScript
   R: role([{ 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:x' }]),
   F: fn(),
   Route: route(),
+  Auth: authorizer(),
+  Stage: stage(),
 };
 
 function failedRules(resources: Record<string, unknown>): string[] {
@@ -70,6 +92,38 @@ describe('policy/template.guard', () => {
       'no_wildcard_iam_resources',
     ],
     ['an IAM wildcard action', { ...good, Wide: role('arn:x', '*') }, 'no_wildcard_iam_actions'],
+    [
+      'an authorizer without identity source',
+      { ...good, Auth: authorizer({ IdentitySource: [] }) },
+      'session_authorizer_is_cached_per_authorization_header',
+    ],
+    [
+      'an authorizer keyed on another header',
+      { ...good, Auth: authorizer({ IdentitySource: ['$request.header.X-User'] }) },
+      'session_authorizer_is_cached_per_authorization_header',
+    ],
+    [
+      'an uncached authorizer',
+      { ...good, Auth: authorizer({ AuthorizerResultTtlInSeconds: 0 }) },
+      'session_authorizer_is_cached_per_authorization_header',
+    ],
+    ['an unthrottled stage', { ...good, Stage: stage({}) }, 'api_stage_is_throttled_and_logged'],
+    [
+      'a stage without access logs',
+      { ...good, Stage: stage(undefined, false) },
+      'api_stage_is_throttled_and_logged',
+    ],
+    [
+      'a session secret in a function environment',
+      {
+        ...good,
+        F: {
+          ...fn(),
+          Properties: { ...fn().Properties, Environment: { Variables: { SESSION_HS256_SECRET: 'x' } } },
+        },
+      },
+      'no_session_secret_in_function_environments',
+    ],
   ])('fails a template with %s', (_what, resources, rule) => {
     expect(failedRules(resources)).toContain(rule);
   });

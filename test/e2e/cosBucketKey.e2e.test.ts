@@ -44,7 +44,10 @@ const README_BUCKET_KEY_POLICY = {
 };
 
 beforeAll(async () => {
-  stack = await startStack({ repoRoot: fileURLToPath(new URL('../..', import.meta.url)), sts: false });
+  stack = await startStack({
+    repoRoot: fileURLToPath(new URL('../..', import.meta.url)),
+    environment: { COS_STS_ENABLED: 'false' },
+  });
   open = await startE2eCos();
   scoped = await startE2eCos(README_BUCKET_KEY_POLICY);
   for (const cos of [open, scoped]) cos.seed('users/bk_victim/secret.jpg', 'private', 'image/jpeg');

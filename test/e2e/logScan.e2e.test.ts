@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { logText, recordedTokens, sessionSettings, sleep } from './support/client';
+import { logText, recordedCount, recordedTokens, sessionSettings, sleep } from './support/client';
 import { E2E_COS_SECRET, E2E_TRTC_SECRET } from './support/fixtures';
 
 // Runs after every other e2e file (vitest.config.ts orders it last) and reads everything serverless-
@@ -40,8 +40,12 @@ describe('the captured log of the whole e2e run', () => {
     const issued = runtimeLines.filter((line) => line.includes('"token issued"'));
     const rejected = runtimeLines.filter((line) => line.includes('"session rejected"'));
     const hint = 'this file scans what the other e2e files caused: run the whole e2e project';
-    expect(issued.length, hint).toBeGreaterThanOrEqual(100);
-    expect(rejected.length, hint).toBeGreaterThanOrEqual(20);
+    // Every token a test received was logged as issued: the scan saw the same requests. (The counts
+    // themselves vary with the random property tests, so they are compared, never fixed.)
+    expect(recordedCount('response'), hint).toBeGreaterThan(0);
+    expect(issued.length, hint).toBeGreaterThanOrEqual(recordedCount('response'));
+    // The authentication suite's fixed cases alone are rejected more often than this.
+    expect(rejected.length, hint).toBeGreaterThanOrEqual(10);
   });
 
   it('has the COS audit trail: signatures and credentials issued, refusals with their code', () => {
@@ -104,7 +108,7 @@ describe('the captured log of the whole e2e run', () => {
   it('holds no session token the tests sent (nor its signature)', () => {
     // Distinct values: tokens for the same claims in the same second are identical.
     const tokens = recordedTokens('session');
-    expect(tokens.length).toBeGreaterThanOrEqual(100);
+    expect(tokens.length).toBeGreaterThan(0);
     const signatures = tokens.map((token) => token.split('.')[2] ?? '').filter((part) => part.length >= 20);
     expectAbsent(tokens, 'session token');
     expectAbsent(signatures, 'session token signature');
@@ -113,7 +117,7 @@ describe('the captured log of the whole e2e run', () => {
   it('holds no token the service issued (nor a COS signature value, a temporary key or its token)', () => {
     // Distinct values: tokens for the same user, request and second are identical.
     const tokens = recordedTokens('issued');
-    expect(tokens.length).toBeGreaterThanOrEqual(40);
+    expect(tokens.length).toBeGreaterThan(0);
     const cosSignatures = tokens.flatMap((token) => /q-signature=([0-9a-f]{40})/.exec(token)?.[1] ?? []);
     expect(cosSignatures.length).toBeGreaterThan(0);
     expectAbsent(tokens, 'issued token');

@@ -291,7 +291,8 @@ describe('response headers', () => {
       '/v1/cos/credentials': {},
     };
     const ok = await post(route, { token: await sessionToken('erin'), body: bodies[route] });
-    const refused = await post(route, { body: bodies[route] });
+    const expired = await sessionToken('erin', { claims: { exp: nowSeconds() - 3600 } });
+    const refused = await post(route, { token: expired, body: bodies[route] });
 
     expect(ok.status).toBe(200);
     expect(refused.status).toBe(401);

@@ -145,9 +145,12 @@ describe('the body', () => {
     expectError(await post('/v1/usersig', { token, rawBody: body }), 413, 'PAYLOAD_TOO_LARGE');
   });
 
-  it('authenticates before it reads the body: an oversized body without a session is a 401', async () => {
-    const response = await post('/v1/usersig', { rawBody: ' '.repeat(E2E_SETTINGS.maxBodyBytes + 1) });
-    expectError(response, 401, 'UNAUTHENTICATED');
+  it('authenticates before it reads the body: an oversized body without a valid session is a 401', async () => {
+    const rawBody = ' '.repeat(E2E_SETTINGS.maxBodyBytes + 1);
+    // No header at all: the gateway refuses before any Lambda runs.
+    expect((await post('/v1/usersig', { rawBody })).status).toBe(401);
+    const forged = await sessionToken('heidi', { secret: 'not-the-e2e-session-secret-0123456789abcdef' });
+    expectError(await post('/v1/usersig', { rawBody, token: forged }), 401, 'UNAUTHENTICATED');
   });
 });
 

@@ -14,6 +14,9 @@ import {
 
 type AuthorizerModule = typeof import('../../functions/authorizer');
 
+/** `exp` of `claimsAt(TEST_NOW)` plus the 30 s clock tolerance, as the context carries it. */
+const SESSION_END = TEST_NOW + 3600 + 30;
+
 const SESSION_ENV = {
   STAGE: 'local',
   SESSION_HS256_SECRET: TEST_HS_SECRET,
@@ -109,7 +112,7 @@ describe('authorizer handler (HS256 secret)', () => {
     const token = await hsToken(claimsAt(TEST_NOW, { sub: 'alice', trtc_role: 'anchor' }));
     await expect(handler(authorizerEvent({ authorization: `Bearer ${token}` }))).resolves.toEqual({
       isAuthorized: true,
-      context: { userId: 'alice', role: 'anchor' },
+      context: { userId: 'alice', role: 'anchor', sessionExpiresAt: SESSION_END },
     });
     expect(records()).toEqual([
       expect.objectContaining({
@@ -126,7 +129,10 @@ describe('authorizer handler (HS256 secret)', () => {
     const { handler } = await coldStart({});
     const token = await hsToken(claimsAt(TEST_NOW));
     const result = await handler(authorizerEvent({ authorization: `Bearer ${token}` }));
-    expect(result).toEqual({ isAuthorized: true, context: { userId: 'alice' } });
+    expect(result).toEqual({
+      isAuthorized: true,
+      context: { userId: 'alice', sessionExpiresAt: SESSION_END },
+    });
   });
 
   it('reads the header whatever its case (serverless-offline keeps the client case)', async () => {
@@ -134,7 +140,7 @@ describe('authorizer handler (HS256 secret)', () => {
     const token = await hsToken(claimsAt(TEST_NOW, { sub: 'bob' }));
     for (const name of ['Authorization', 'AUTHORIZATION', 'authorization']) {
       const result = await handler(authorizerEvent({ [name]: `bearer ${token}` }));
-      expect(result.context).toEqual({ userId: 'bob' });
+      expect(result.context).toEqual({ userId: 'bob', sessionExpiresAt: SESSION_END });
     }
   });
 
@@ -157,9 +163,9 @@ describe('authorizer handler (HS256 secret)', () => {
       ['alg none', `Bearer ${handMadeToken({ alg: 'none' }, claimsAt(TEST_NOW))}`, 'ALGORITHM_NOT_ALLOWED'],
       ['wrong audience', `Bearer ${await hsToken(claimsAt(TEST_NOW, { aud: 'other' }))}`, 'CLAIM_INVALID'],
       [
-        'bad user id',
+        'unmappable user id',
         `Bearer ${await hsToken(claimsAt(TEST_NOW, { sub: 'alice smith' }))}`,
-        'USER_ID_INVALID',
+        'USER_ID_UNMAPPABLE',
       ],
     ];
     for (const [name, header, reason] of cases) {
@@ -210,25 +216,31 @@ describe('authorizer handler (JWKS)', () => {
   });
   afterAll(() => server.close());
 
-  it('authorizes RS256 tokens, refuses HS256 ones, and reports KEYS_UNAVAILABLE when the key endpoint fails', async () => {
+  it('authorizes RS256 tokens with the keys INIT fetched, refuses HS256 ones, and fails uncached when the key endpoint fails', async () => {
+    const before = server.requests;
     const { handler } = await coldStart({ SESSION_HS256_SECRET: undefined, SESSION_JWKS_URL: server.url });
+    // INIT fetched the key set: the first request does not wait for it.
+    expect(server.requests).toBe(before + 1);
     const token = await keyToken(rsa, claimsAt(TEST_NOW, { sub: 'dora' }));
     await expect(handler(authorizerEvent({ authorization: `Bearer ${token}` }))).resolves.toEqual({
       isAuthorized: true,
-      context: { userId: 'dora' },
+      context: { userId: 'dora', sessionExpiresAt: SESSION_END },
     });
+    expect(server.requests).toBe(before + 1);
 
     const confused = handMadeToken({ alg: 'HS256', kid: rsa.kid }, claimsAt(TEST_NOW), rsa.publicPem);
     const refused = await handler(authorizerEvent({ authorization: `Bearer ${confused}` }));
     expect(refused.context).toEqual({ authFailure: 'ALGORITHM_NOT_ALLOWED' });
 
-    // A new container (empty key cache) while the identity provider is down.
-    const cold = await coldStart({ SESSION_HS256_SECRET: undefined, SESSION_JWKS_URL: server.url });
+    // A new container (empty key cache) while the identity provider is down: INIT survives, and the
+    // request fails without an answer the gateway would cache (it answers 500 and asks again next time).
     server.setMode('fail');
     logLines = [];
     try {
-      const result = await cold.handler(authorizerEvent({ authorization: `Bearer ${token}` }));
-      expect(result).toEqual({ isAuthorized: true, context: { authFailure: 'KEYS_UNAVAILABLE' } });
+      const cold = await coldStart({ SESSION_HS256_SECRET: undefined, SESSION_JWKS_URL: server.url });
+      await expect(cold.handler(authorizerEvent({ authorization: `Bearer ${token}` }))).rejects.toThrow(
+        'session keys unavailable',
+      );
     } finally {
       server.setMode('ok');
     }

@@ -10,13 +10,7 @@ import { createLogger } from '../../lib/log/logger';
 import { createConfiguredSecret, TrtcSecretSchema } from '../../lib/secrets';
 
 const trtc = { sdkAppId: 1400000000, secretKey: 'configured-secret-test-key' };
-const awsConfig = loadConfig({
-  STAGE: 'test',
-  SESSION_HS256_SECRET: 'x'.repeat(40),
-  SESSION_ISSUER: 'i',
-  SESSION_AUDIENCE: 'a',
-  TRTC_SECRET_ID: 'test/trtc',
-});
+const awsConfig = loadConfig({ STAGE: 'test', TRTC_SECRET_ID: 'test/trtc' });
 
 describe('createConfiguredSecret', () => {
   const sm = mockClient(SecretsManagerClient);
@@ -56,13 +50,18 @@ describe('createConfiguredSecret', () => {
     );
   });
 
-  it('fails at cold start when the AWS source has no secret id', () => {
-    const noId = loadConfig({
-      STAGE: 'test',
-      SESSION_HS256_SECRET: 'x'.repeat(40),
-      SESSION_ISSUER: 'i',
-      SESSION_AUDIENCE: 'a',
+  it("reads the stage's default secret name when no *_SECRET_ID is set", async () => {
+    sm.on(GetSecretValueCommand, { SecretId: 'tencent-token-issuer/test/cos' }).resolves({
+      SecretString: JSON.stringify(trtc),
     });
-    expect(() => createConfiguredSecret(noId, 'cos', TrtcSecretSchema)).toThrow(ConfigError);
+    sm.on(DescribeSecretCommand).resolves({});
+    const secret = createConfiguredSecret(awsConfig, 'cos', TrtcSecretSchema, {
+      client: new SecretsManagerClient({}),
+    });
+    await expect(secret.get()).resolves.toEqual(trtc);
+  });
+
+  it('fails at cold start when the AWS source has no secret id (the session secret has no default)', () => {
+    expect(() => createConfiguredSecret(awsConfig, 'session', TrtcSecretSchema)).toThrow(ConfigError);
   });
 });

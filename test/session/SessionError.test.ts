@@ -2,10 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { isSessionErrorReason, SESSION_ERROR_REASONS, SessionError } from '../../lib/session';
 
 describe('SessionError', () => {
-  it('is UNAUTHENTICATED for every reason except KEYS_UNAVAILABLE', () => {
+  it('is UNAUTHENTICATED for every reason except KEYS_UNAVAILABLE and USER_ID_UNMAPPABLE', () => {
+    const special: Record<string, string> = {
+      KEYS_UNAVAILABLE: 'SESSION_KEYS_UNAVAILABLE',
+      USER_ID_UNMAPPABLE: 'USER_ID_UNMAPPABLE',
+    };
     for (const reason of SESSION_ERROR_REASONS) {
       const error = new SessionError(reason);
-      expect(error.code).toBe(reason === 'KEYS_UNAVAILABLE' ? 'SESSION_KEYS_UNAVAILABLE' : 'UNAUTHENTICATED');
+      expect(error.code).toBe(special[reason] ?? 'UNAUTHENTICATED');
       expect(error.reason).toBe(reason);
       expect(error.name).toBe('SessionError');
       expect(error).toBeInstanceOf(Error);
@@ -30,7 +34,7 @@ describe('SessionError', () => {
     expect('cause' in error).toBe(false);
   });
 
-  it('lists exactly the ten reasons', () => {
+  it('lists exactly the eleven reasons', () => {
     expect([...SESSION_ERROR_REASONS].sort()).toEqual(
       [
         'TOKEN_MISSING',
@@ -41,6 +45,7 @@ describe('SessionError', () => {
         'TOKEN_NOT_YET_VALID',
         'CLAIM_INVALID',
         'USER_ID_INVALID',
+        'USER_ID_UNMAPPABLE',
         'KEYS_UNAVAILABLE',
         'NO_AUTHORIZER_CONTEXT',
       ].sort(),

@@ -40,6 +40,9 @@ async function expectReason(promise: Promise<unknown>, reason: SessionErrorReaso
   return error;
 }
 
+/** `exp` of `claimsAt(TEST_NOW)` plus the 30 s clock tolerance: when a principal's session ends. */
+const SESSION_END = TEST_NOW + 3600 + 30;
+
 describe('createSessionVerifier (HS256 secret)', () => {
   const verifier = createSessionVerifier(hsSessionConfig(), { now });
   const verifyClaims = async (overrides: Record<string, unknown>) =>
@@ -47,6 +50,7 @@ describe('createSessionVerifier (HS256 secret)', () => {
 
   it('returns the principal named by the sub claim', async () => {
     await expect(verifier.verify(bearer(await hsToken(claimsAt(TEST_NOW))))).resolves.toEqual({
+      sessionExpiresAt: SESSION_END,
       userId: 'alice',
     });
   });
@@ -59,12 +63,18 @@ describe('createSessionVerifier (HS256 secret)', () => {
       `  Bearer   ${token}  `,
       `Bearer\t${token}`,
     ]) {
-      await expect(verifier.verify(header)).resolves.toEqual({ userId: 'alice' });
+      await expect(verifier.verify(header)).resolves.toEqual({
+        sessionExpiresAt: SESSION_END,
+        userId: 'alice',
+      });
     }
   });
 
   it('accepts an aud array that contains the configured audience', async () => {
-    await expect(verifyClaims({ aud: ['other', 'token-issuer'] })).resolves.toEqual({ userId: 'alice' });
+    await expect(verifyClaims({ aud: ['other', 'token-issuer'] })).resolves.toEqual({
+      sessionExpiresAt: SESSION_END,
+      userId: 'alice',
+    });
   });
 
   describe('missing and malformed headers', () => {
@@ -160,7 +170,10 @@ describe('createSessionVerifier (HS256 secret)', () => {
     });
 
     it('accepts a token expired less than the clock tolerance ago', async () => {
-      await expect(verifyClaims({ exp: TEST_NOW - 29 })).resolves.toEqual({ userId: 'alice' });
+      await expect(verifyClaims({ exp: TEST_NOW - 29 })).resolves.toEqual({
+        userId: 'alice',
+        sessionExpiresAt: TEST_NOW + 1,
+      });
     });
 
     it('refuses a token whose nbf is beyond the clock tolerance as TOKEN_NOT_YET_VALID', async () => {
@@ -168,7 +181,10 @@ describe('createSessionVerifier (HS256 secret)', () => {
     });
 
     it('accepts a token whose nbf is within the clock tolerance', async () => {
-      await expect(verifyClaims({ nbf: TEST_NOW + 30 })).resolves.toEqual({ userId: 'alice' });
+      await expect(verifyClaims({ nbf: TEST_NOW + 30 })).resolves.toEqual({
+        sessionExpiresAt: SESSION_END,
+        userId: 'alice',
+      });
     });
 
     it('uses the injected clock, not the machine clock', async () => {
@@ -216,7 +232,10 @@ describe('createSessionVerifier (HS256 secret)', () => {
     it('reads the user id from a configured claim', async () => {
       const custom = createSessionVerifier(hsSessionConfig({ userClaim: 'tencent_uid' }), { now });
       const token = await hsToken(claimsAt(TEST_NOW, { sub: 'auth0|123 456', tencent_uid: 'bob_7' }));
-      await expect(custom.verify(bearer(token))).resolves.toEqual({ userId: 'bob_7' });
+      await expect(custom.verify(bearer(token))).resolves.toEqual({
+        sessionExpiresAt: SESSION_END,
+        userId: 'bob_7',
+      });
       await expectReason(
         custom.verify(bearer(await hsToken(claimsAt(TEST_NOW)))),
         'CLAIM_INVALID',
@@ -226,11 +245,14 @@ describe('createSessionVerifier (HS256 secret)', () => {
 
     it('accepts user ids at the edge of the Tencent rule unchanged', async () => {
       for (const userId of ['a', 'A-z_0-9', 'x'.repeat(32), '123', '-', '_']) {
-        await expect(verifyClaims({ sub: userId })).resolves.toEqual({ userId });
+        await expect(verifyClaims({ sub: userId })).resolves.toEqual({
+          sessionExpiresAt: SESSION_END,
+          userId,
+        });
       }
     });
 
-    it('refuses user ids outside the Tencent rule as USER_ID_INVALID, never altering them', async () => {
+    it('refuses user ids outside the Tencent rule as USER_ID_UNMAPPABLE (exact mapping), never altering them', async () => {
       for (const sub of [
         'x'.repeat(33),
         'alice smith',
@@ -247,18 +269,23 @@ describe('createSessionVerifier (HS256 secret)', () => {
         ['alice'],
         { id: 'alice' },
       ]) {
-        await expectReason(verifyClaims({ sub }), 'USER_ID_INVALID', 'sub');
+        await expectReason(verifyClaims({ sub }), 'USER_ID_UNMAPPABLE', 'sub');
       }
     });
 
     it('reads a valid role claim', async () => {
       await expect(verifyClaims({ trtc_role: 'anchor' })).resolves.toEqual({
+        sessionExpiresAt: SESSION_END,
         userId: 'alice',
         role: 'anchor',
       });
       const custom = createSessionVerifier(hsSessionConfig({ roleClaim: 'role' }), { now });
       const token = await hsToken(claimsAt(TEST_NOW, { role: 'audience', trtc_role: 'anchor' }));
-      await expect(custom.verify(bearer(token))).resolves.toEqual({ userId: 'alice', role: 'audience' });
+      await expect(custom.verify(bearer(token))).resolves.toEqual({
+        sessionExpiresAt: SESSION_END,
+        userId: 'alice',
+        role: 'audience',
+      });
     });
 
     it('omits the role when the token has no role claim', async () => {
@@ -309,10 +336,15 @@ describe('createSessionVerifier (JWKS)', () => {
   it('verifies RS256 and ES256 tokens against the published keys', async () => {
     const verifier = fresh();
     await expect(verifier.verify(bearer(await keyToken(rsa, claimsAt(TEST_NOW))))).resolves.toEqual({
+      sessionExpiresAt: SESSION_END,
       userId: 'alice',
     });
     const token = await keyToken(ec, claimsAt(TEST_NOW, { sub: 'bob', trtc_role: 'anchor' }));
-    await expect(verifier.verify(bearer(token))).resolves.toEqual({ userId: 'bob', role: 'anchor' });
+    await expect(verifier.verify(bearer(token))).resolves.toEqual({
+      sessionExpiresAt: SESSION_END,
+      userId: 'bob',
+      role: 'anchor',
+    });
   });
 
   it('fetches the key set once for many verifications, including concurrent ones', async () => {
@@ -407,7 +439,7 @@ describe('createSessionVerifier (JWKS)', () => {
     }
     // A failed fetch is not cached: the next request tries again.
     server.setMode('ok');
-    await expect(verifier.verify(token)).resolves.toEqual({ userId: 'alice' });
+    await expect(verifier.verify(token)).resolves.toEqual({ sessionExpiresAt: SESSION_END, userId: 'alice' });
   });
 
   it('answers KEYS_UNAVAILABLE when nothing listens at the JWKS URL', async () => {
@@ -461,6 +493,7 @@ describe('createSessionVerifier (JWKS)', () => {
       },
     );
     await expect(verifier.verify(bearer(await keyToken(ec, claimsAt(TEST_NOW))))).resolves.toEqual({
+      sessionExpiresAt: SESSION_END,
       userId: 'alice',
     });
     expect(calls).toBe(1);
@@ -528,3 +561,89 @@ describe('createSessionVerifier (properties, HS256)', () => {
     );
   });
 });
+
+describe('createSessionVerifier: identity-provider settings', () => {
+  it('maps a UUID subject (Cognito) to its compact form with SESSION_USER_ID_MAPPING=uuid', async () => {
+    const verifier = createSessionVerifier(hsSessionConfig({ userIdMapping: 'uuid' }), { now });
+    const sub = '3F2504E0-4F89-11D3-9A0C-0305E82C3301';
+    const token = await hsToken(claimsAt(TEST_NOW, { sub }));
+    await expect(verifier.verify(bearer(token))).resolves.toEqual({
+      userId: '3f2504e04f8911d39a0c0305e82c3301',
+      sessionExpiresAt: SESSION_END,
+    });
+    await expectReason(verifyWith(verifier, { sub: 'alice' }), 'USER_ID_UNMAPPABLE', 'sub');
+  });
+
+  it('maps any subject (Auth0) to a digest with SESSION_USER_ID_MAPPING=digest', async () => {
+    const verifier = createSessionVerifier(hsSessionConfig({ userIdMapping: 'digest' }), { now });
+    const first = await verifyWith(verifier, { sub: 'auth0|64f1c2d3e4b5a6' });
+    const again = await verifyWith(verifier, { sub: 'auth0|64f1c2d3e4b5a6' });
+    const other = await verifyWith(verifier, { sub: 'auth0|64f1c2d3e4b5a7' });
+    expect(first.userId).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(again.userId).toBe(first.userId);
+    expect(other.userId).not.toBe(first.userId);
+  });
+
+  it('checks the audience against client_id (Cognito access tokens) when configured', async () => {
+    const verifier = createSessionVerifier(hsSessionConfig({ audienceClaim: 'client_id' }), { now });
+    const accessToken = { aud: undefined, client_id: 'token-issuer', token_use: 'access' };
+    await expect(verifyWith(verifier, accessToken)).resolves.toMatchObject({ userId: 'alice' });
+    await expectReason(
+      verifyWith(verifier, { ...accessToken, client_id: 'other-app' }),
+      'CLAIM_INVALID',
+      'client_id',
+    );
+    // An ID token (aud, no client_id) is not an access token.
+    await expectReason(verifyWith(verifier, {}), 'CLAIM_INVALID', 'client_id');
+  });
+
+  it('reads the HS256 secret from Secrets Manager through the injected reader, and fails closed with 503', async () => {
+    const { hs256Secret: _, ...rest } = hsSessionConfig();
+    let reads = 0;
+    let available = true;
+    const verifier = createSessionVerifier(
+      { ...rest, hs256SecretId: 'prod/session' },
+      {
+        now,
+        hs256Secret: async () => {
+          reads += 1;
+          if (!available) throw new Error('store down');
+          return TEST_HS_SECRET;
+        },
+      },
+    );
+    await verifier.warm();
+    expect(reads).toBe(1);
+    await expect(verifyWith(verifier, {})).resolves.toMatchObject({ userId: 'alice' });
+    available = false;
+    const error = await expectReason(verifyWith(verifier, {}), 'KEYS_UNAVAILABLE');
+    expect(error.code).toBe('SESSION_KEYS_UNAVAILABLE');
+    // warm() never rejects: INIT must not fail because of it.
+    await expect(verifier.warm()).resolves.toBeUndefined();
+    expect(() => createSessionVerifier({ ...rest, hs256SecretId: 'prod/session' })).toThrow(TypeError);
+  });
+
+  it('fetches the JWKS in warm(), so the first request needs no fetch of its own', async () => {
+    const key = await createSigningKey('ES256', 'kid-warm');
+    const server = await startJwksServer({ keys: [key.publicJwk] });
+    try {
+      const verifier = createSessionVerifier(jwksSessionConfig(server.url), { now });
+      await verifier.warm();
+      expect(server.requests).toBe(1);
+      await expect(verifier.verify(bearer(await keyToken(key, claimsAt(TEST_NOW))))).resolves.toMatchObject({
+        userId: 'alice',
+      });
+      expect(server.requests).toBe(1);
+      server.setMode('fail');
+      await expect(
+        createSessionVerifier(jwksSessionConfig(server.url), { now }).warm(),
+      ).resolves.toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+function verifyWith(verifier: SessionVerifier, overrides: Record<string, unknown>) {
+  return hsToken(claimsAt(TEST_NOW, overrides)).then((token) => verifier.verify(bearer(token)));
+}

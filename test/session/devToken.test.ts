@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lib/config';
+import { loadConfig, requireSessionConfig } from '../../lib/config';
 import { createSessionVerifier } from '../../lib/session';
 import { mintDevToken } from '../../scripts/devToken';
 
@@ -16,12 +16,16 @@ const run = promisify(execFile);
 describe('mintDevToken', () => {
   it('mints a token that the local verifier accepts', async () => {
     const token = await mintDevToken(localConfig, { userId: 'alice', role: 'anchor', ttlSeconds: 600, now });
-    const verifier = createSessionVerifier(localConfig.session, { now: () => now * 1000 });
-    await expect(verifier.verify(`Bearer ${token}`)).resolves.toEqual({ userId: 'alice', role: 'anchor' });
+    const verifier = createSessionVerifier(requireSessionConfig(localConfig), { now: () => now * 1000 });
+    await expect(verifier.verify(`Bearer ${token}`)).resolves.toEqual({
+      userId: 'alice',
+      role: 'anchor',
+      sessionExpiresAt: now + 600 + 30,
+    });
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'JWT' });
     expect(decodeJwt(token)).toEqual({
-      iss: localConfig.session.issuer,
-      aud: localConfig.session.audience,
+      iss: localConfig.session?.issuer,
+      aud: localConfig.session?.audience,
       sub: 'alice',
       trtc_role: 'anchor',
       iat: now,
@@ -55,7 +59,7 @@ describe('mintDevToken', () => {
     await expect(mintDevToken(jwks, { userId: 'a', ttlSeconds: 60, now })).rejects.toThrow(/HS256/);
     const deployed = loadConfig({
       STAGE: 'prod',
-      SESSION_HS256_SECRET: 'a-real-looking-secret-of-32-chars-or-more',
+      SESSION_SECRET_ID: 'prod/session',
       SESSION_ISSUER: 'i',
       SESSION_AUDIENCE: 'a',
     });
@@ -85,5 +89,21 @@ describe('npm run dev:token', () => {
       stdout: '',
       stderr: expect.stringMatching(/userId/),
     });
+  });
+
+  it('documents every option with --help, on stdout, exit 0', async () => {
+    const { stdout, stderr } = await run(process.execPath, [...tsx, '--help'], { env });
+    expect(stderr).toBe('');
+    for (const option of ['<userId>', '--role', '--ttl', '--help']) expect(stdout).toContain(option);
+  });
+
+  it('exits 2 with the usage for an unknown option or a missing user id', async () => {
+    for (const args of [['alice', '--rol', 'x'], []]) {
+      await expect(run(process.execPath, [...tsx, ...args], { env })).rejects.toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: expect.stringContaining('usage: npm run -s dev:token'),
+      });
+    }
   });
 });

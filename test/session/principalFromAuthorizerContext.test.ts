@@ -21,15 +21,29 @@ function reasonOf(run: () => unknown): SessionErrorReason {
 
 describe('principalFromAuthorizerContext', () => {
   it('returns the principal of a successful authorizer context', () => {
-    expect(principalFromAuthorizerContext(withContext({ userId: 'alice' }))).toEqual({ userId: 'alice' });
-    expect(principalFromAuthorizerContext(withContext({ userId: 'bob', role: 'anchor' }))).toEqual({
-      userId: 'bob',
-      role: 'anchor',
-    });
+    expect(
+      principalFromAuthorizerContext(withContext({ userId: 'alice', sessionExpiresAt: 1700000600 })),
+    ).toEqual({ userId: 'alice', sessionExpiresAt: 1700000600 });
+    expect(
+      principalFromAuthorizerContext(
+        withContext({ userId: 'bob', role: 'anchor', sessionExpiresAt: '1700000600' }),
+      ),
+    ).toEqual({ userId: 'bob', role: 'anchor', sessionExpiresAt: 1700000600 });
+  });
+
+  it('refuses a context without a usable session expiry (it could be served from the cache forever)', () => {
+    for (const sessionExpiresAt of [undefined, null, '', 'soon', '1e9', true, 1.5, [1700000600], -1.5]) {
+      expect(
+        reasonOf(() => principalFromAuthorizerContext(withContext({ userId: 'alice', sessionExpiresAt }))),
+      ).toBe('TOKEN_INVALID');
+    }
   });
 
   it('round-trips what authorizerContext builds', () => {
-    for (const principal of [{ userId: 'alice' }, { userId: 'a-b_C9', role: 'audience' }]) {
+    for (const principal of [
+      { userId: 'alice', sessionExpiresAt: 1700000600 },
+      { userId: 'a-b_C9', role: 'audience', sessionExpiresAt: 1 },
+    ]) {
       expect(principalFromAuthorizerContext(withContext(authorizerContext(principal)))).toEqual(principal);
     }
     for (const reason of ['TOKEN_EXPIRED', 'KEYS_UNAVAILABLE'] as const) {
@@ -98,9 +112,11 @@ describe('principalFromAuthorizerContext', () => {
 
   it('re-checks the role', () => {
     for (const role of ['', 'anchor admin', 'r'.repeat(33), 1, null]) {
-      expect(reasonOf(() => principalFromAuthorizerContext(withContext({ userId: 'alice', role })))).toBe(
-        'CLAIM_INVALID',
-      );
+      expect(
+        reasonOf(() =>
+          principalFromAuthorizerContext(withContext({ userId: 'alice', role, sessionExpiresAt: 1 })),
+        ),
+      ).toBe('CLAIM_INVALID');
     }
   });
 });

@@ -16,13 +16,16 @@ import { claimsAt, hsSessionConfig, hsToken, TEST_NOW } from '../support/session
 
 // A fresh object per invocation: middy stores the principal on the very context object it is given.
 const lambdaContext = () => ({ awsRequestId: 'req-1', functionName: 'usersig' }) as Context;
-const verifier = createSessionVerifier(hsSessionConfig(), { now: () => TEST_NOW * 1000 });
+const now = () => TEST_NOW * 1000;
+const verifier = createSessionVerifier(hsSessionConfig(), { now });
+/** `exp` of `claimsAt(TEST_NOW)` plus the 30 s clock tolerance. */
+const SESSION_END = TEST_NOW + 3600 + 30;
 
 /** A handler behind requirePrincipal that records whether it ran and what principal it saw. */
 function guarded(options: Parameters<typeof requirePrincipal>[0] = {}) {
   const seen: Principal[] = [];
   const handler = middy<SessionEvent, { userId: string }>()
-    .use(requirePrincipal(options))
+    .use(requirePrincipal({ now, ...options }))
     .handler(async (_event, context) => {
       const principal = principalOf(context);
       seen.push(principal);
@@ -49,19 +52,30 @@ const authorized = (lambda: unknown, headers?: Record<string, string>): SessionE
 describe('requirePrincipal', () => {
   it('takes the principal from the gateway authorizer context', async () => {
     const { handler, seen } = guarded();
-    await expect(handler(authorized({ userId: 'alice', role: 'anchor' }), lambdaContext())).resolves.toEqual({
-      userId: 'alice',
-    });
-    expect(seen).toEqual([{ userId: 'alice', role: 'anchor' }]);
+    const context = { userId: 'alice', role: 'anchor', sessionExpiresAt: TEST_NOW + 600 };
+    await expect(handler(authorized(context), lambdaContext())).resolves.toEqual({ userId: 'alice' });
+    expect(seen).toEqual([context]);
   });
 
   it('stops the request with the authorizer failure, before the handler runs', async () => {
-    const { handler, seen } = guarded({ verifier });
+    const { handler, seen } = guarded();
     const token = await hsToken(claimsAt(TEST_NOW));
     // A valid header does not override the authorizer's verdict.
     const event = authorized({ authFailure: 'TOKEN_EXPIRED' }, { authorization: `Bearer ${token}` });
     expect(await reasonOf(handler(event, lambdaContext()))).toBe('TOKEN_EXPIRED');
     expect(seen).toEqual([]);
+  });
+
+  it('refuses a cached authorizer context once the session has expired (the cache never extends it)', async () => {
+    let clock = TEST_NOW * 1000;
+    const { handler, seen } = guarded({ now: () => clock });
+    const event = authorized({ userId: 'alice', sessionExpiresAt: TEST_NOW + 60 });
+    clock = (TEST_NOW + 59) * 1000 + 999;
+    await expect(handler(event, lambdaContext())).resolves.toEqual({ userId: 'alice' });
+    clock = (TEST_NOW + 60) * 1000;
+    expect(await reasonOf(handler(event, lambdaContext()))).toBe('TOKEN_EXPIRED');
+    expect(await reasonOf(handler(authorized({ userId: 'alice' }), lambdaContext()))).toBe('TOKEN_INVALID');
+    expect(seen).toHaveLength(1);
   });
 
   it('refuses a request without authorizer context when no verifier is configured', async () => {
@@ -83,7 +97,7 @@ describe('requirePrincipal', () => {
       });
     }
     expect(seen).toHaveLength(3);
-    expect(seen[0]).toEqual({ userId: 'carol', role: 'audience' });
+    expect(seen[0]).toEqual({ userId: 'carol', role: 'audience', sessionExpiresAt: SESSION_END });
   });
 
   it('refuses in-process what the verifier refuses', async () => {
@@ -108,12 +122,23 @@ describe('requirePrincipal', () => {
     expect(seen).toEqual([]);
   });
 
-  it('does not call the verifier when the authorizer already decided', async () => {
-    const verify = vi.fn<SessionVerifier['verify']>();
-    const { handler } = guarded({ verifier: { verify } });
-    await handler(authorized({ userId: 'alice' }), lambdaContext());
-    await reasonOf(handler(authorized({ authFailure: 'TOKEN_INVALID' }), lambdaContext()));
-    expect(verify).not.toHaveBeenCalled();
+  it('with a verifier, ignores any authorizer context (serverless-offline lets a header set it)', async () => {
+    const verify = vi.fn<SessionVerifier['verify']>(verifier.verify);
+    const { handler, seen } = guarded({ verifier: { verify, warm: async () => undefined } });
+    const forged = { userId: 'mallory', sessionExpiresAt: TEST_NOW + 600 };
+    expect(await reasonOf(handler(authorized(forged), lambdaContext()))).toBe('TOKEN_MISSING');
+    const token = await hsToken(claimsAt(TEST_NOW, { sub: 'carol' }));
+    await expect(
+      handler(authorized(forged, { authorization: `Bearer ${token}` }), lambdaContext()),
+    ).resolves.toEqual({ userId: 'carol' });
+    await expect(
+      handler(
+        authorized({ authFailure: 'TOKEN_INVALID' }, { authorization: `Bearer ${token}` }),
+        lambdaContext(),
+      ),
+    ).resolves.toEqual({ userId: 'carol' });
+    expect(verify).toHaveBeenCalledTimes(3);
+    expect(seen.map((principal) => principal.userId)).toEqual(['carol', 'carol']);
   });
 });
 

@@ -34,6 +34,8 @@ const FaultSchema = v.intersect([
     times: v.exactOptional(v.pipe(v.number(), v.integer(), v.minValue(1))),
     /** Apply to this operation only. Default: every operation. */
     operation: v.exactOptional(v.picklist(['GetSecretValue', 'DescribeSecret'])),
+    /** Apply to requests for these secret ids only. Default: every secret. */
+    secretIds: v.exactOptional(v.array(v.string())),
   }),
 ]);
 
@@ -256,8 +258,10 @@ export async function startFakeSecretsManager(
     faultUsesLeft = fault?.times ?? Number.POSITIVE_INFINITY;
   };
 
-  const takeFault = (operation: string): FakeSecretsManagerFault | null => {
+  const takeFault = (operation: string, secretId: string | null): FakeSecretsManagerFault | null => {
     if (fault === null || (fault.operation !== undefined && fault.operation !== operation)) return null;
+    if (fault.secretIds !== undefined && (secretId === null || !fault.secretIds.includes(secretId)))
+      return null;
     const taken = fault;
     faultUsesLeft -= 1;
     if (faultUsesLeft <= 0) fault = null;
@@ -331,7 +335,7 @@ export async function startFakeSecretsManager(
       );
       return;
     }
-    const applied = takeFault(operation);
+    const applied = takeFault(operation, secretId);
     calls.push({ ...call, fault: applied?.kind ?? null });
 
     const answer = (): void => {

@@ -144,7 +144,7 @@ export async function post(route: Route, options: PostOptions = {}): Promise<Api
   const text = await response.text();
   const json = parseJson(text);
   throwOnEmulatedFunctionError(json);
-  recordIssuedTokens(json);
+  recordIssuedTokens(json, options.baseUrl === undefined);
   const result = { status: response.status, headers: response.headers, text, json };
   notifyResponse(route, result);
   return result;
@@ -240,7 +240,11 @@ export function waitOutSecretCache(): Promise<void> {
 }
 
 /** What was recorded: session tokens the tests sent, tokens the service issued. */
-export type RecordKind = 'session' | 'issued';
+/**
+ * What was recorded: session tokens the tests sent, tokens the service issued (every token field of a
+ * response: credentials carry three), and one `response` per response that carried any.
+ */
+export type RecordKind = 'session' | 'issued' | 'response';
 
 /**
  * Records a token for the final log scan. Only token-shaped values (20+ characters) are kept: a short
@@ -256,6 +260,14 @@ export function recordToken(kind: RecordKind, token: string): void {
   appendFileSync(recordFile, `${kind}\t${token}\n`);
 }
 
+/** How many tokens of a kind were recorded, repeats included (one per request or response). */
+export function recordedCount(kind: RecordKind): number {
+  if (!existsSync(recordFile)) return 0;
+  return readFileSync(recordFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith(`${kind}\t`)).length;
+}
+
 /** Every recorded token of a kind, without repeats. */
 export function recordedTokens(kind: RecordKind): string[] {
   if (!existsSync(recordFile)) return [];
@@ -267,12 +279,18 @@ export function recordedTokens(kind: RecordKind): string[] {
   return [...tokens];
 }
 
-function recordIssuedTokens(json: unknown): void {
+/** `countResponse: false` for another stack's responses: the suite's log does not hold their lines. */
+function recordIssuedTokens(json: unknown, countResponse = true): void {
   if (typeof json !== 'object' || json === null) return;
+  let first: string | undefined;
   for (const field of TOKEN_FIELDS) {
     const value = (json as Record<string, unknown>)[field];
-    if (typeof value === 'string') recordToken('issued', value);
+    if (typeof value === 'string') {
+      recordToken('issued', value);
+      first ??= value;
+    }
   }
+  if (first !== undefined && countResponse) recordToken('response', first);
 }
 
 /** The functions of serverless.yml. */
@@ -336,7 +354,13 @@ export function authorizedEvent(
     requestContext: {
       requestId: 'e2e-direct-invoke',
       http: { method: 'POST', path: route },
-      authorizer: { lambda: { userId, ...(request.role === undefined ? {} : { role: request.role }) } },
+      authorizer: {
+        lambda: {
+          userId,
+          ...(request.role === undefined ? {} : { role: request.role }),
+          sessionExpiresAt: nowSeconds() + 600,
+        },
+      },
     },
     ...(request.body === undefined ? {} : { body: request.body }),
     isBase64Encoded: request.isBase64Encoded ?? false,
@@ -377,7 +401,10 @@ export async function invokeRoute(route: Route, event: unknown): Promise<ApiResp
 export const fakeSecretsManager = {
   /** Sets the fault for the next requests (`null` clears it). */
   async setFault(fault: FakeSecretsManagerFault | null): Promise<void> {
-    await admin('POST', 'fault', JSON.stringify(fault));
+    // The signing secrets only, unless a test says otherwise: the authorizer's session secret is not
+    // what these faults are about (its outage is a gateway 500, tested in the authorizer's unit tests).
+    const scoped = fault === null ? null : { secretIds: [TRTC_SECRET_ID, COS_SECRET_ID], ...fault };
+    await admin('POST', 'fault', JSON.stringify(scoped));
   },
   /** Adds a new current version of a secret. */
   async putSecret(secretId: string, secretString: string): Promise<void> {

@@ -8,6 +8,8 @@ export const E2E_STAGE = 'e2e';
 /** Secret ids in the fake Secrets Manager, passed as `TRTC_SECRET_ID` / `COS_SECRET_ID`. */
 export const TRTC_SECRET_ID = 'e2e/trtc';
 export const COS_SECRET_ID = 'e2e/cos';
+/** The HS256 session secret, read by the authorizer alone (`SESSION_SECRET_ID`), as on a deployed stage. */
+export const SESSION_SECRET_ID = 'e2e/session';
 
 /**
  * The TRTC/IM signing secret seeded into the fake Secrets Manager (fake values).
@@ -55,7 +57,8 @@ export const E2E_COS_HOST = `${E2E_COS_SECRET.bucket}.cos.${E2E_COS_SECRET.regio
 
 /**
  * The HS256 session configuration of the stack (a test secret, not the committed development one,
- * which `lib/config.ts` refuses outside the local stage).
+ * which `lib/config.ts` refuses outside the local stage). The secret sits in the fake Secrets Manager
+ * under {@link SESSION_SECRET_ID}; no function's environment holds it.
  *
  * @example
  * ```ts
@@ -116,6 +119,7 @@ export const ERROR_CODE_STATUS: Readonly<Record<string, number>> = Object.freeze
   UNKNOWN_PRIVILEGE: 400,
   INVALID_KEY: 400,
   UNAUTHENTICATED: 401,
+  USER_ID_UNMAPPABLE: 403,
   USER_MISMATCH: 403,
   ROLE_UNKNOWN: 403,
   PRIVILEGES_EXCEEDED: 403,

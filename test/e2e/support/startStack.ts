@@ -15,6 +15,7 @@ import {
   E2E_STAGE,
   E2E_STS_SEED,
   E2E_TRTC_SECRET,
+  SESSION_SECRET_ID,
   TRTC_SECRET_ID,
 } from './fixtures';
 
@@ -38,9 +39,11 @@ export interface E2eStack {
   readonly baseUrl: string;
   /** serverless-offline's Lambda Invoke API (`/2015-03-31/functions/<name>/invocations`). */
   readonly lambdaUrl: string;
+  /** serverless-offline's own HTTP server, behind the local gateway (to test what bypasses the gateway). */
+  readonly offlineUrl: string;
   /** The fake Secrets Manager; its admin API lives under `/__admin/`. */
   readonly fakeSecretsManagerUrl: string;
-  /** The fake Tencent STS (`COS_STS_ENDPOINT`); its admin API lives under `/__admin/`. */
+  /** The fake Tencent STS (`COS_STS_ENDPOINT` of the e2e stage); its admin API lives under `/__admin/`. */
   readonly fakeStsUrl: string;
   /** Every line serverless-offline and the functions wrote to stdout and stderr. */
   readonly logFile: string;
@@ -63,30 +66,38 @@ export interface StartStackOptions {
   /** How long to wait for "Server ready" (bundling included). Default 90 s. */
   readonly readyTimeoutMs?: number;
   /**
-   * Whether the COS functions use STS (the loopback one). Default true, as on a deployed stage; false
-   * runs them on the bucket key (`COS_STS_ENABLED=false`).
+   * The stage: `e2e` (default; a deployed-stage configuration whose keys come from the fake Secrets
+   * Manager) or `local` (what `npm start` runs: the committed development keys and session secret).
    */
-  readonly sts?: boolean;
+  readonly stage?: 'e2e' | 'local';
+  /** More variables for the service (they win over the stage's own). */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /** Variables the service or the framework read: never inherited from the caller's shell. */
 const SERVICE_VARIABLE =
-  /^(AWS_|SECRETS_|SESSION_|TRTC_|COS_|USERSIG_|PRIVATEMAPKEY_|ROOM_|SLS_|SERVERLESS_)/;
+  /^(AWS_|SECRETS_|SESSION_|TRTC_|COS_|USERSIG_|PRIVATEMAPKEY_|ROOM_|SLS_|SERVERLESS_|API_THROTTLE_)/;
 const SERVICE_VARIABLES = new Set([
   'STAGE',
   'LOG_LEVEL',
   'CORS_ALLOWED_ORIGINS',
   'MAX_BODY_BYTES',
+  'HTTP_PORT',
+  'LAMBDA_PORT',
+  'AUTHORIZER_CACHE_SECONDS',
+  'RESERVED_CONCURRENCY',
   'ESBUILD_WORK_FOLDER',
   'ESBUILD_WATCH_PATTERN',
   'FORCE_COLOR',
 ]);
 const READY = /Server ready: (http:\/\/\S+)/;
+const OFFLINE_URL = /serverless-offline \(behind the gateway\): (http:\/\/\S+)/;
 const KEPT_OUTPUT_CHARS = 20_000;
 
 /**
- * Starts the fake Secrets Manager (seeded with the fixtures) and `serverless offline start --stage e2e`
- * on two free loopback ports, and waits until the gateway is ready. On any failure everything started so
+ * Starts the fake Secrets Manager (seeded with the fixtures) and the service on the `e2e` stage the way
+ * `npm start` does (scripts/startLocal.ts: serverless-offline behind the local gateway) on two free
+ * loopback ports, and waits until the gateway is ready. On any failure everything started so
  * far is stopped and the error carries the captured output.
  *
  * @example
@@ -140,6 +151,24 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
     // Missing files: the SDK must not read a developer's ~/.aws (profiles, endpoints, credentials).
     const noAwsFile = join(runDir, 'no-aws-config');
 
+    const stage = options.stage ?? E2E_STAGE;
+    const deployedStage: NodeJS.ProcessEnv = {
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.url,
+      SECRETS_SOURCE: 'aws',
+      TRTC_SECRET_ID,
+      COS_SECRET_ID,
+      SESSION_SECRET_ID,
+      SECRETS_TTL_SECONDS: String(E2E_SETTINGS.secretsTtlSeconds),
+      SECRETS_RETRY_ATTEMPTS: String(E2E_SETTINGS.secretsRetryAttempts),
+      SECRETS_TIMEOUT_MS: String(E2E_SETTINGS.secretsTimeoutMs),
+      SECRETS_RETRY_AFTER_SECONDS: String(E2E_SETTINGS.secretsRetryAfterSeconds),
+      SESSION_ISSUER: E2E_SESSION.issuer,
+      SESSION_AUDIENCE: E2E_SESSION.audience,
+      CORS_ALLOWED_ORIGINS: E2E_SETTINGS.corsAllowedOrigin,
+      // The COS functions use STS, as on every deployed stage by default: the loopback one.
+      COS_STS_ENDPOINT: sts.url,
+      COS_STS_TIMEOUT_MS: String(E2E_SETTINGS.stsTimeoutMs),
+    };
     const env: NodeJS.ProcessEnv = {
       ...inheritedEnvironment(),
       NO_COLOR: '1',
@@ -152,46 +181,22 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.url,
       AWS_CONFIG_FILE: noAwsFile,
       AWS_SHARED_CREDENTIALS_FILE: noAwsFile,
       AWS_EC2_METADATA_DISABLED: 'true',
-      SECRETS_SOURCE: 'aws',
-      TRTC_SECRET_ID,
-      COS_SECRET_ID,
-      SECRETS_TTL_SECONDS: String(E2E_SETTINGS.secretsTtlSeconds),
-      SECRETS_RETRY_ATTEMPTS: String(E2E_SETTINGS.secretsRetryAttempts),
-      SECRETS_TIMEOUT_MS: String(E2E_SETTINGS.secretsTimeoutMs),
-      SECRETS_RETRY_AFTER_SECONDS: String(E2E_SETTINGS.secretsRetryAfterSeconds),
-      SESSION_HS256_SECRET: E2E_SESSION.hs256Secret,
-      SESSION_ISSUER: E2E_SESSION.issuer,
-      SESSION_AUDIENCE: E2E_SESSION.audience,
-      CORS_ALLOWED_ORIGINS: E2E_SETTINGS.corsAllowedOrigin,
-      COS_STS_ENABLED: String(options.sts ?? true),
-      COS_STS_ENDPOINT: sts.url,
-      COS_STS_TIMEOUT_MS: String(E2E_SETTINGS.stsTimeoutMs),
+      HTTP_PORT: String(httpPort),
+      LAMBDA_PORT: String(lambdaPort),
       LOG_LEVEL: 'debug',
+      ...(stage === E2E_STAGE ? deployedStage : {}),
+      ...options.environment,
     };
 
     const log = createWriteStream(logFile, { flags: 'a' });
     cleanups.push(() => new Promise<void>((done) => log.end(done)));
-    const serverless = join(repoRoot, 'node_modules', 'osls', 'bin', 'serverless.js');
     const child = spawn(
       process.execPath,
-      [
-        serverless,
-        'offline',
-        'start',
-        '--stage',
-        E2E_STAGE,
-        '--host',
-        '127.0.0.1',
-        '--httpPort',
-        String(httpPort),
-        '--lambdaPort',
-        String(lambdaPort),
-      ],
-      // Its own process group: stop() ends serverless-offline and anything it started, and nothing else.
+      ['--import', 'tsx', join(repoRoot, 'scripts', 'startLocal.ts'), '--stage', stage],
+      // Its own process group: stop() ends the gateway, serverless-offline and anything they started.
       { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const output = captureOutput(child, log);
@@ -228,14 +233,16 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       await Promise.race([closed, new Promise((done) => setTimeout(done, 2000).unref())]);
     });
 
+    const offlineLine = output.onLine(OFFLINE_URL);
     const readyUrl = await waitForReady(output, exited, readyTimeoutMs);
-    const expected = `http://127.0.0.1:${httpPort}`;
-    if (readyUrl !== expected) {
-      throw new Error(`serverless-offline is ready on ${readyUrl}, expected ${expected}`);
+    const offlineUrl = (await offlineLine)[1] ?? '';
+    if (readyUrl !== `http://localhost:${httpPort}`) {
+      throw new Error(`the service is ready on ${readyUrl}, expected port ${httpPort}`);
     }
     return {
-      baseUrl: expected,
+      baseUrl: `http://127.0.0.1:${httpPort}`,
       lambdaUrl: `http://127.0.0.1:${lambdaPort}`,
+      offlineUrl,
       fakeSecretsManagerUrl: fake.url,
       fakeStsUrl: sts.url,
       logFile,
@@ -252,6 +259,7 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
 function seed(fake: FakeSecretsManager): void {
   fake.putSecret(TRTC_SECRET_ID, JSON.stringify(E2E_TRTC_SECRET));
   fake.putSecret(COS_SECRET_ID, JSON.stringify(E2E_COS_SECRET));
+  fake.putSecret(SESSION_SECRET_ID, JSON.stringify({ hs256Secret: E2E_SESSION.hs256Secret }));
 }
 
 function inheritedEnvironment(): NodeJS.ProcessEnv {

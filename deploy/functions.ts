@@ -1,0 +1,82 @@
+import type { SecretConcern, SettingGroup } from '../lib/config';
+
+// One declaration per deployed function. Everything the deployment says about a function is derived
+// from its entry here (deploy/serverlessFragments.ts): its serverless.yml block, its HTTP route behind the
+// session authorizer, the environment variables it receives (only those of the setting groups it reads),
+// and its IAM role (its own log group, and read access to exactly the secrets of its `secret:*` groups).
+// Tests read the same entries (test/deploy/). Adding a function means adding an entry and its file in
+// functions/.
+
+/** An IAM statement a function needs beyond its logs and its secrets. */
+export interface ExtraStatement {
+  readonly Effect: 'Allow';
+  readonly Action: readonly string[];
+  /** CloudFormation values (strings or intrinsic functions such as `Fn::Sub`). */
+  readonly Resource: readonly unknown[];
+}
+
+export interface FunctionDeclaration {
+  /** The entry point, `functions/<file>.handler`. */
+  readonly handler: `functions/${string}.handler`;
+  readonly description: string;
+  /** An HTTP API route behind the session authorizer; the function must be a `createTokenHandler`. */
+  readonly route?: { readonly method: 'POST'; readonly path: `/v1/${string}` };
+  /**
+   * The setting groups (lib/config.ts) the function reads. `secret:<concern>` also grants read access to
+   * that concern's secret. On the local stage every function also reads `session` (it verifies the
+   * session token itself there).
+   */
+  readonly reads: readonly SettingGroup[];
+  readonly statements?: readonly ExtraStatement[];
+}
+
+const TOKEN_FUNCTION_READS = ['core', 'secrets', 'http'] as const satisfies readonly SettingGroup[];
+
+/** Every deployed function, by its serverless name. */
+export const FUNCTIONS = {
+  authorizer: {
+    handler: 'functions/authorizer.handler',
+    description: 'HTTP API Lambda authorizer: verifies the session token (JWKS or HS256)',
+    reads: ['core', 'secrets', 'session', 'secret:session'],
+  },
+  userSig: {
+    handler: 'functions/userSig.handler',
+    description: 'POST /v1/usersig: TRTC/IM userSig for the session user',
+    route: { method: 'POST', path: '/v1/usersig' },
+    reads: [...TOKEN_FUNCTION_READS, 'secret:trtc', 'usersig'],
+  },
+  privateMapKey: {
+    handler: 'functions/privateMapKey.handler',
+    description: 'POST /v1/privatemapkey: TRTC room ticket for the session user',
+    route: { method: 'POST', path: '/v1/privatemapkey' },
+    reads: [...TOKEN_FUNCTION_READS, 'secret:trtc', 'rooms'],
+  },
+  cosSign: {
+    handler: 'functions/cosSign.handler',
+    description: "POST /v1/cos/sign: COS request signature inside the session user's prefix",
+    route: { method: 'POST', path: '/v1/cos/sign' },
+    reads: [...TOKEN_FUNCTION_READS, 'secret:cos', 'cos'],
+  },
+  cosCredentials: {
+    handler: 'functions/cosCredentials.handler',
+    description: "POST /v1/cos/credentials: temporary COS credentials for the session user's prefix (STS)",
+    route: { method: 'POST', path: '/v1/cos/credentials' },
+    reads: [...TOKEN_FUNCTION_READS, 'secret:cos', 'cos'],
+  },
+} as const satisfies Record<string, FunctionDeclaration>;
+
+export type FunctionName = keyof typeof FUNCTIONS;
+
+/**
+ * The concerns whose secret a function reads, from its `secret:*` groups.
+ *
+ * @example
+ * ```ts
+ * secretsOf(FUNCTIONS.userSig); // ['trtc']
+ * ```
+ */
+export function secretsOf(declaration: FunctionDeclaration): SecretConcern[] {
+  return declaration.reads.flatMap((group) =>
+    group.startsWith('secret:') ? [group.slice('secret:'.length) as SecretConcern] : [],
+  );
+}
