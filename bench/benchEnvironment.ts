@@ -1,13 +1,16 @@
 import { SignJWT } from 'jose';
 import { startFakeSecretsManager } from '../test/support/fakeSecretsManager';
-import { startFakeSts } from '../test/support/fakeSts';
+import { type FakeSts, startFakeSts } from '../test/support/fakeSts';
+import { type JwksServer, startJwksServer } from '../test/support/jwksServer';
+import { createSigningKey, type SigningKey } from '../test/support/sessionTokens';
 
-// The environment every service bench runs in: a loopback Secrets Manager holding fake signing keys,
-// and the variables a deployed (non-local) stage needs, pointing the real AWS SDK client at it.
+// The environment every service bench runs in: a loopback Secrets Manager holding fake signing keys, a
+// loopback identity provider (JWKS, RS256) for the authorizer, a loopback Tencent STS for the COS
+// functions, and the variables a deployed (non-local) stage gives each function, pointing the real
+// clients at the fakes.
 
 export const BENCH_SESSION = {
-  secret: 'bench-session-secret-0123456789abcdef-0123',
-  issuer: 'bench-issuer',
+  issuer: 'https://bench-idp.example/',
   audience: 'bench-audience',
 };
 
@@ -22,38 +25,60 @@ export const BENCH_SECRETS = {
   },
 };
 
-export async function startBenchSecretsManager() {
-  const fake = await startFakeSecretsManager();
-  fake.putSecret('bench/trtc', JSON.stringify(BENCH_SECRETS.trtc));
-  fake.putSecret('bench/cos', JSON.stringify(BENCH_SECRETS.cos));
-  return fake;
+/** The loopback services a bench needs, started in this process. */
+export interface BenchServices {
+  readonly secretsManager: Awaited<ReturnType<typeof startFakeSecretsManager>>;
+  readonly jwks: JwksServer;
+  readonly sessionKey: SigningKey;
+  /** Knows the bench's COS key: the COS functions use STS on deployed stages. */
+  readonly sts: FakeSts;
+  close(): Promise<void>;
 }
 
-/** A loopback Tencent STS that knows the bench's COS key (the COS functions use STS on deployed stages). */
-export function startBenchSts() {
-  return startFakeSts({
+export async function startBenchServices(): Promise<BenchServices> {
+  const secretsManager = await startFakeSecretsManager();
+  secretsManager.putSecret('bench/trtc', JSON.stringify(BENCH_SECRETS.trtc));
+  secretsManager.putSecret('bench/cos', JSON.stringify(BENCH_SECRETS.cos));
+  const sessionKey = await createSigningKey('RS256', 'bench-rsa');
+  const jwks = await startJwksServer({ keys: [sessionKey.publicJwk] });
+  const sts = await startFakeSts({
     camKeys: { [BENCH_SECRETS.cos.secretId]: BENCH_SECRETS.cos.secretKey },
     seed: 'bench-sts-seed-not-a-secret',
   });
+  return {
+    secretsManager,
+    jwks,
+    sessionKey,
+    sts,
+    close: async () => {
+      await secretsManager.close();
+      await jwks.close();
+      await sts.close();
+    },
+  };
 }
 
 /**
- * Variables for a function process: what serverless.yml would set on a deployed stage. With `stsUrl`
- * the COS functions use that STS; without, they sign with the bucket key (`COS_STS_ENABLED=false`).
+ * Variables for a function process: what the deployment gives a function of a deployed stage. The COS
+ * functions use the loopback STS, unless `sts: false` (`COS_STS_ENABLED=false`: the bucket key signs).
  */
-export function serviceEnvironment(secretsManagerUrl: string, stsUrl?: string): Record<string, string> {
+export function serviceEnvironment(
+  services: BenchServices,
+  options: { sts?: boolean } = {},
+): Record<string, string> {
+  const sts = options.sts ?? true;
   return {
-    COS_STS_ENABLED: String(stsUrl !== undefined),
-    ...(stsUrl === undefined ? {} : { COS_STS_ENDPOINT: stsUrl }),
+    COS_STS_ENABLED: String(sts),
+    ...(sts ? { COS_STS_ENDPOINT: services.sts.url } : {}),
     STAGE: 'bench',
     LOG_LEVEL: 'warn',
     SECRETS_SOURCE: 'aws',
     TRTC_SECRET_ID: 'bench/trtc',
     COS_SECRET_ID: 'bench/cos',
-    SESSION_HS256_SECRET: BENCH_SESSION.secret,
+    SESSION_JWKS_URL: services.jwks.url,
     SESSION_ISSUER: BENCH_SESSION.issuer,
     SESSION_AUDIENCE: BENCH_SESSION.audience,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManagerUrl,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: services.secretsManager.url,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
@@ -61,15 +86,15 @@ export function serviceEnvironment(secretsManagerUrl: string, stsUrl?: string): 
   };
 }
 
-export function benchSessionToken(userId: string): Promise<string> {
+export function benchSessionToken(services: BenchServices, userId: string): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ sub: userId })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setProtectedHeader({ alg: 'RS256', kid: services.sessionKey.kid, typ: 'JWT' })
     .setIssuer(BENCH_SESSION.issuer)
     .setAudience(BENCH_SESSION.audience)
     .setIssuedAt(now)
     .setExpirationTime(now + 3600)
-    .sign(new TextEncoder().encode(BENCH_SESSION.secret));
+    .sign(services.sessionKey.privateKey);
 }
 
 /** An HTTP API v2 event as the gateway hands it to a token function after the authorizer ran. */
@@ -83,7 +108,7 @@ export function tokenEvent(path: string, body: unknown, userId = 'bench_user') {
     requestContext: {
       requestId: 'bench-request',
       http: { method: 'POST', path },
-      authorizer: { lambda: { userId } },
+      authorizer: { lambda: { userId, sessionExpiresAt: Math.floor(Date.now() / 1000) + 3600 } },
     },
     body: JSON.stringify(body),
     isBase64Encoded: false,

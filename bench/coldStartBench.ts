@@ -4,48 +4,48 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { load } from 'js-yaml';
+import { FUNCTIONS } from '../deploy/functions';
 import {
+  type BenchServices,
   benchSessionToken,
   CREDENTIALS_BODY,
   ROUTE_BODIES,
   serviceEnvironment,
-  startBenchSecretsManager,
-  startBenchSts,
+  startBenchServices,
   tokenEvent,
 } from './benchEnvironment';
 
-// Cold start per function: a fresh Node process imports the packaged (serverless package) bundle and
-// serves its first request, with the signing secret fetched from the loopback Secrets Manager by the
-// real SDK client (and, for the COS functions, a temporary key from the loopback STS by Tencent's SDK).
-// Compared with a bare `node -e 0` measured in the same interleaved loop; cosSign also runs without STS
-// (the same bundle, COS_STS_ENABLED=false: the STS SDK is then never loaded), its baseline.
+// Cold start per function, split the way Lambda bills and throttles it: INIT (import of the packaged
+// bundle, including the work its top level awaits: the secret, the JWKS), the first invocation, and a
+// warm invocation, each as CPU and wall time, measured inside a fresh Node process per run. Compared
+// with the floor (the bare SDK client plus one GetSecretValue, bundled the same way) and a bare
+// `node -e 0`, measured in the same interleaved loop.
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = join(root, 'bench', '.work');
-const FUNCTIONS = ['authorizer', 'userSig', 'privateMapKey', 'cosSign', 'cosCredentials'] as const;
-/** The rows: a function, and whether its COS calls use STS. */
-const RUNS: readonly {
-  readonly name: string;
-  readonly fn: (typeof FUNCTIONS)[number];
-  readonly sts: boolean;
-}[] = [
-  { name: 'authorizer', fn: 'authorizer', sts: true },
-  { name: 'userSig', fn: 'userSig', sts: true },
-  { name: 'privateMapKey', fn: 'privateMapKey', sts: true },
-  { name: 'cosSign (STS)', fn: 'cosSign', sts: true },
-  { name: 'cosSign (no STS)', fn: 'cosSign', sts: false },
-  { name: 'cosCredentials (STS)', fn: 'cosCredentials', sts: true },
-];
+const FUNCTION_NAMES = Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[];
+export const FLOOR = 'floor: SDK client + 1 GetSecretValue';
+/** cosSign again, without STS (the same bundle; its STS SDK is then never loaded): its baseline. */
+export const COS_SIGN_NO_STS = 'cosSign (no STS)';
+
+/** One phase's medians, in ms. */
+export interface PhaseTimes {
+  readonly cpuMs: number;
+  readonly wallMs: number;
+}
 
 export interface ColdStartRow {
   readonly function: string;
   readonly bundleBytes: number;
   readonly bundleGzipBytes: number;
-  readonly importMs: number;
-  readonly firstRequestMs: number;
-  readonly bareNodeMs: number;
-  /** (import + first request) / bare node start: the target is at most 2. */
-  readonly ratioToBareNode: number;
+  /** Node's own start (bare `node -e 0`, wall), part of every INIT. */
+  readonly nodeStartMs: number;
+  readonly init: PhaseTimes;
+  readonly firstInvocation: PhaseTimes;
+  readonly warmInvocation: PhaseTimes;
+  /** INIT CPU / the floor's INIT CPU: the target is at most 1.1. */
+  readonly initVsFloor: number;
   readonly secretFetchesPerColdStart: number;
 }
 
@@ -54,103 +54,155 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
-// Asynchronous on purpose: the loopback Secrets Manager lives in this process and must keep answering.
-function timeProcess(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+// Asynchronous on purpose: the loopback services live in this process and must keep answering.
+function runProcess(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
     let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
     });
     child.on('error', reject);
     child.on('exit', (code) => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      if (code === 0) resolve(ms);
+      if (code === 0) resolve({ ms, stdout });
       else reject(new Error(`cold start run failed: ${stderr}`));
     });
   });
 }
 
-/** Builds the deployable zips exactly as `npm run package` does, into bench/.work, and unpacks them. */
-export function buildBundles(): Record<string, string> {
+/** The esbuild options the functions are packaged with (serverless.yml, custom.esbuild). */
+function functionBuildOptions() {
+  const manifest = load(readFileSync(join(root, 'serverless.yml'), 'utf8')) as {
+    custom: { esbuild: Record<string, unknown> };
+  };
+  const { bundle, minify, target, platform, format, mainFields, alias, banner } = manifest.custom.esbuild;
+  return { bundle, minify, target, platform, format, mainFields, alias, banner } as Parameters<
+    typeof build
+  >[0];
+}
+
+/** Builds the deployable zips exactly as `npm run package` does, into bench/.work, and unpacks them; and the floor. */
+export async function buildBundles(): Promise<Record<string, string>> {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  execFileSync('npx', ['serverless', 'package', '--stage', 'bench', '--package', join(work, 'zips')], {
-    cwd: root,
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
-    stdio: 'ignore',
-  });
+  execFileSync(
+    process.execPath,
+    ['scripts/package.mjs', '--stage', 'bench', '--package', join(work, 'zips')],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        AWS_REGION: 'us-east-1',
+        SESSION_JWKS_URL: 'https://bench-idp.example/.well-known/jwks.json',
+        SESSION_ISSUER: 'https://bench-idp.example/',
+        SESSION_AUDIENCE: 'bench-audience',
+        ESBUILD_WORK_FOLDER: join('bench', '.work', 'esbuild'),
+      },
+      stdio: 'ignore',
+    },
+  );
   const bundles: Record<string, string> = {};
-  for (const fn of FUNCTIONS) {
+  for (const fn of FUNCTION_NAMES) {
     const dir = join(work, fn);
     execFileSync('unzip', ['-q', '-o', join(work, 'zips', `${fn}.zip`), '-d', dir]);
     const file = readdirSync(join(dir, 'functions')).find((name) => name.endsWith('.mjs'));
     if (!file) throw new Error(`no bundle in ${fn}.zip`);
     bundles[fn] = join(dir, 'functions', file);
   }
+  const floor = join(work, 'floor', 'secretsManagerFloor.mjs');
+  await build({
+    ...functionBuildOptions(),
+    absWorkingDir: root,
+    entryPoints: [join(root, 'bench', 'floor', 'secretsManagerFloor.ts')],
+    outfile: floor,
+    logLevel: 'silent',
+  });
+  bundles[FLOOR] = floor;
   return bundles;
 }
 
+async function events(services: BenchServices): Promise<Record<string, unknown>> {
+  const token = await benchSessionToken(services, 'bench_user');
+  return {
+    authorizer: {
+      version: '2.0',
+      type: 'REQUEST',
+      routeArn: 'arn:aws:execute-api:us-east-1:0:api/$default/POST/v1/usersig',
+      identitySource: [`Bearer ${token}`],
+      headers: { authorization: `Bearer ${token}` },
+      requestContext: { requestId: 'cold-start', http: { method: 'POST', path: '/v1/usersig' } },
+    },
+    userSig: tokenEvent(ROUTE_BODIES.userSig.path, ROUTE_BODIES.userSig.body),
+    privateMapKey: tokenEvent(ROUTE_BODIES.privateMapKey.path, ROUTE_BODIES.privateMapKey.body),
+    cosSign: tokenEvent(ROUTE_BODIES.cosSign.path, ROUTE_BODIES.cosSign.body),
+    [COS_SIGN_NO_STS]: tokenEvent(ROUTE_BODIES.cosSign.path, ROUTE_BODIES.cosSign.body),
+    cosCredentials: tokenEvent(CREDENTIALS_BODY.path, CREDENTIALS_BODY.body),
+    [FLOOR]: {},
+  };
+}
+
 export async function runColdStartBench(bundles: Record<string, string>, runs = 11): Promise<ColdStartRow[]> {
-  const fake = await startBenchSecretsManager();
-  const sts = await startBenchSts();
+  const services = await startBenchServices();
   try {
     // NODE_EXTRA_CA_CERTS (set in this sandbox) adds ~45 ms to every start; Lambda has no such thing.
     const { NODE_EXTRA_CA_CERTS: _ignored, NODE_OPTIONS: _alsoIgnored, ...base } = process.env;
-    const envOf = (withSts: boolean) => ({
-      ...base,
-      ...serviceEnvironment(fake.url, withSts ? sts.url : undefined),
-    });
-    const token = await benchSessionToken('bench_user');
-    const events: Record<string, unknown> = {
-      authorizer: {
-        version: '2.0',
-        type: 'REQUEST',
-        routeArn: 'arn:aws:execute-api:us-east-1:0:api/$default/POST/v1/usersig',
-        headers: { authorization: `Bearer ${token}` },
-        requestContext: { requestId: 'cold-start', http: { method: 'POST', path: '/v1/usersig' } },
-      },
-      userSig: tokenEvent(ROUTE_BODIES.userSig.path, ROUTE_BODIES.userSig.body),
-      privateMapKey: tokenEvent(ROUTE_BODIES.privateMapKey.path, ROUTE_BODIES.privateMapKey.body),
-      cosSign: tokenEvent(ROUTE_BODIES.cosSign.path, ROUTE_BODIES.cosSign.body),
-      cosCredentials: tokenEvent(CREDENTIALS_BODY.path, CREDENTIALS_BODY.body),
-    };
+    const env = { ...base, ...serviceEnvironment(services) };
+    const envOf = (name: string) =>
+      name === COS_SIGN_NO_STS ? { ...base, ...serviceEnvironment(services, { sts: false }) } : env;
+    const bundleOf = (name: string) => (name === COS_SIGN_NO_STS ? bundles.cosSign : bundles[name]) as string;
+    const eventOf = await events(services);
     const runner = join(root, 'bench', 'coldStartRunner.mjs');
-    const rows: ColdStartRow[] = [];
-    for (const { name, fn, sts: withSts } of RUNS) {
-      const env = envOf(withSts);
-      const bundle = bundles[fn] as string;
-      const eventJson = JSON.stringify(events[fn]);
-      const bare: number[] = [];
-      const imports: number[] = [];
-      const firsts: number[] = [];
-      let fetchesDuringRequests = 0;
-      for (let i = 0; i < runs; i++) {
-        bare.push(await timeProcess(['-e', '0'], env));
-        imports.push(await timeProcess([runner, bundle, eventJson, 'import'], env));
-        const before = fake.callCount('GetSecretValue');
-        firsts.push(await timeProcess([runner, bundle, eventJson, 'request'], env));
-        fetchesDuringRequests += fake.callCount('GetSecretValue') - before;
+    const names = [FLOOR, ...FUNCTION_NAMES, COS_SIGN_NO_STS];
+    const samples = new Map(names.map((name) => [name, [] as Record<string, number>[]]));
+    const bare: number[] = [];
+    const fetches = new Map(names.map((name) => [name, 0]));
+    // Interleaved: one run of each function per round, so machine drift hits all of them alike.
+    for (let i = 0; i < runs; i++) {
+      bare.push((await runProcess(['-e', '0'], env)).ms);
+      for (const name of names) {
+        const before = services.secretsManager.callCount('GetSecretValue');
+        const { stdout } = await runProcess(
+          [runner, bundleOf(name), JSON.stringify(eventOf[name]), '20'],
+          envOf(name),
+        );
+        fetches.set(
+          name,
+          (fetches.get(name) ?? 0) + services.secretsManager.callCount('GetSecretValue') - before,
+        );
+        samples.get(name)?.push(JSON.parse(stdout) as Record<string, number>);
       }
-      const code = readFileSync(bundle);
-      const bareNodeMs = median(bare);
-      const firstRequestMs = median(firsts);
-      rows.push({
-        function: name,
-        bundleBytes: statSync(bundle).size,
-        bundleGzipBytes: gzipSync(code).length,
-        importMs: median(imports),
-        firstRequestMs,
-        bareNodeMs,
-        ratioToBareNode: firstRequestMs / bareNodeMs,
-        secretFetchesPerColdStart: fetchesDuringRequests / runs,
-      });
     }
-    return rows;
+    const phase = (name: string, cpu: string, wall: string): PhaseTimes => {
+      const all = samples.get(name) ?? [];
+      return {
+        cpuMs: median(all.map((s) => s[cpu] as number)),
+        wallMs: median(all.map((s) => s[wall] as number)),
+      };
+    };
+    const floorInit = phase(FLOOR, 'initCpuMs', 'initWallMs');
+    return names.map((name) => {
+      const code = readFileSync(bundleOf(name));
+      const init = phase(name, 'initCpuMs', 'initWallMs');
+      return {
+        function: name,
+        bundleBytes: statSync(bundleOf(name)).size,
+        bundleGzipBytes: gzipSync(code).length,
+        nodeStartMs: median(bare),
+        init,
+        firstInvocation: phase(name, 'firstCpuMs', 'firstWallMs'),
+        warmInvocation: phase(name, 'warmCpuMs', 'warmWallMs'),
+        initVsFloor: init.cpuMs / floorInit.cpuMs,
+        secretFetchesPerColdStart: (fetches.get(name) ?? 0) / runs,
+      };
+    });
   } finally {
-    await fake.close();
-    await sts.close();
+    await services.close();
   }
 }
 
@@ -168,35 +220,20 @@ export interface StsBundleCost {
  * exactly the STS client and what only it pulls in.
  */
 export async function measureStsBundleCost(): Promise<StsBundleCost> {
-  const manifest = readFileSync(join(root, 'serverless.yml'), 'utf8');
-  const aliasBlock = /\n {4}alias:\n((?: {6}.*\n| *#.*\n)+)/.exec(manifest)?.[1] ?? '';
-  const alias = Object.fromEntries(
-    [...aliasBlock.matchAll(/^ {6}"?([^":#\s]+)"?: (\S+)$/gm)].map((match) => [
-      match[1] as string,
-      match[2] as string,
-    ]),
-  );
+  const options = functionBuildOptions();
   mkdirSync(work, { recursive: true });
   const stub = join(work, 'noSts.mjs');
   writeFileSync(stub, 'export const sts = undefined;\n');
   const size = async (extraAlias: Record<string, string>) => {
     const result = await build({
-      entryPoints: [join(root, 'functions', 'cosSign.ts')],
+      ...options,
+      alias: { ...(options.alias as Record<string, string>), ...extraAlias },
       absWorkingDir: root,
-      bundle: true,
-      minify: true,
+      entryPoints: [join(root, 'functions', 'cosSign.ts')],
       write: false,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      alias: { ...alias, ...extraAlias },
-      banner: {
-        js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-      },
       logLevel: 'silent',
     });
-    return result.outputFiles[0]?.contents.length ?? 0;
+    return result.outputFiles?.[0]?.contents.length ?? 0;
   };
   return {
     withStsBytes: await size({}),

@@ -2,12 +2,15 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   buildBundles,
+  COS_SIGN_NO_STS,
   type ColdStartRow,
+  FLOOR,
   measureStsBundleCost,
   runColdStartBench,
   type StsBundleCost,
 } from './coldStartBench';
 import { type GatewayLoadRow, runGatewayLoadBench } from './gatewayLoadBench';
+import { LAMBDA_ARM64_PRICES, MEMORY_SIZES_MB, type ModelRow, modelColdStart } from './lambdaModel';
 import { runSigningBench, type SigningBenchRow } from './signingBench';
 import { runWarmCostBench, type SecretFetchRow, type WarmCostRow } from './warmCostBench';
 
@@ -38,6 +41,7 @@ const results: {
   signing?: SigningBenchRow[];
   coldStart?: ColdStartRow[];
   stsBundleCost?: StsBundleCost;
+  coldStartModel?: ModelRow[];
   warm?: WarmCostRow[];
   secretFetches?: SecretFetchRow;
   gateway?: GatewayLoadRow;
@@ -65,41 +69,77 @@ if (sections.has('signing')) {
   );
 }
 
-const bundles = sections.has('cold') || sections.has('warm') ? buildBundles() : {};
+const bundles = sections.has('cold') || sections.has('warm') ? await buildBundles() : {};
 
 if (sections.has('cold')) {
   const cold = await runColdStartBench(bundles);
   results.coldStart = cold;
+  const functions = cold.filter((r) => r.function !== FLOOR);
   table(
-    'Cold start per function (fresh process: import the packaged bundle + first request; median of 11)',
+    `Cold start per function, split (fresh process per run, median of 11; bare node -e 0: ${fmt(cold[0]?.nodeStartMs ?? 0, 1)} ms)`,
     [
       'function',
-      'bundle (min)',
-      'bundle (gzip)',
-      'import ms',
-      'import + 1st request ms',
-      'bare node ms',
-      'ratio (<= 2)',
-      'secret fetches / cold start',
+      'bundle (min / gzip)',
+      'INIT cpu ms',
+      'INIT wall ms',
+      'INIT cpu / floor (<= 1.1)',
+      '1st invocation cpu ms (<= 5)',
+      '1st invocation wall ms',
+      'warm cpu ms',
+      'warm wall ms',
+      'secret fetches in invocations',
     ],
     cold.map((r) => [
       r.function,
-      `${fmt(r.bundleBytes / 1024, 0)} KB ${mark(r.bundleBytes < 300 * 1024)}`,
-      `${fmt(r.bundleGzipBytes / 1024, 0)} KB`,
-      fmt(r.importMs, 1),
-      fmt(r.firstRequestMs, 1),
-      fmt(r.bareNodeMs, 1),
-      `${fmt(r.ratioToBareNode, 2)} ${mark(r.ratioToBareNode <= 2)}`,
+      `${fmt(r.bundleBytes / 1024, 0)} / ${fmt(r.bundleGzipBytes / 1024, 0)} KB`,
+      fmt(r.init.cpuMs, 1),
+      fmt(r.init.wallMs, 1),
+      r.function === FLOOR ? '1.00 (floor)' : `${fmt(r.initVsFloor, 2)} ${mark(r.initVsFloor <= 1.1)}`,
+      r.function === FLOOR ? '-' : `${fmt(r.firstInvocation.cpuMs, 2)} ${mark(r.firstInvocation.cpuMs <= 5)}`,
+      fmt(r.firstInvocation.wallMs, 2),
+      fmt(r.warmInvocation.cpuMs, 2),
+      fmt(r.warmInvocation.wallMs, 2),
       fmt(r.secretFetchesPerColdStart, 2),
     ]),
   );
   const stsBundleCost = await measureStsBundleCost();
   results.stsBundleCost = stsBundleCost;
-  const withSts = cold.find((r) => r.function === 'cosSign (STS)');
-  const withoutSts = cold.find((r) => r.function === 'cosSign (no STS)');
+  const withSts = cold.find((r) => r.function === 'cosSign');
+  const withoutSts = cold.find((r) => r.function === COS_SIGN_NO_STS);
+  if (withSts && withoutSts) {
+    const ratio = (a: number, b: number) => fmt(a / b, 2);
+    console.log(
+      [
+        "\nTencent's STS client in cosSign (cosSign vs cosSign (no STS), same run):",
+        `  bundle ${fmt(stsBundleCost.withStsBytes / 1024)} KB vs ${fmt(stsBundleCost.withoutStsBytes / 1024)} KB without the SDK (${ratio(stsBundleCost.withStsBytes, stsBundleCost.withoutStsBytes)}x)`,
+        `  INIT cpu ${fmt(withSts.init.cpuMs, 1)} vs ${fmt(withoutSts.init.cpuMs, 1)} ms (${ratio(withSts.init.cpuMs, withoutSts.init.cpuMs)}x), INIT wall ${fmt(withSts.init.wallMs, 1)} vs ${fmt(withoutSts.init.wallMs, 1)} ms (${ratio(withSts.init.wallMs, withoutSts.init.wallMs)}x)`,
+        `  1st invocation wall ${fmt(withSts.firstInvocation.wallMs, 2)} vs ${fmt(withoutSts.firstInvocation.wallMs, 2)} ms (one loopback STS call), warm wall ${fmt(withSts.warmInvocation.wallMs, 2)} vs ${fmt(withoutSts.warmInvocation.wallMs, 2)} ms`,
+      ].join('\n'),
+    );
+  }
+  const model = functions.flatMap((row) => MEMORY_SIZES_MB.map((memoryMb) => modelColdStart(row, memoryMb)));
+  results.coldStartModel = model;
+  table(
+    'Modelled on Lambda (invoke phase at memory/1769 of a vCPU; INIT at full CPU, or scaled the same way)',
+    [
+      'function',
+      'memory MB',
+      'cold ms (INIT unthrottled)',
+      'cold ms (INIT scaled)',
+      'warm ms',
+      'USD per 1M requests',
+    ],
+    model.map((m) => [
+      m.function,
+      String(m.memoryMb),
+      fmt(m.coldUnthrottledMs, 1),
+      fmt(m.coldScaledMs, 1),
+      fmt(m.warmMs, 2),
+      fmt(m.costPerMillionUsd, 4),
+    ]),
+  );
   console.log(
-    `\nTencent's STS client in cosSign: bundle ${fmt(stsBundleCost.withStsBytes / 1024)} KB vs ${fmt(stsBundleCost.withoutStsBytes / 1024)} KB without it (${fmt(stsBundleCost.withStsBytes / stsBundleCost.withoutStsBytes, 2)}x); ` +
-      `cold start with a first signature ${fmt(withSts?.firstRequestMs ?? 0, 1)} ms vs ${fmt(withoutSts?.firstRequestMs ?? 0, 1)} ms without STS (${fmt((withSts?.firstRequestMs ?? 0) / (withoutSts?.firstRequestMs ?? 1), 2)}x; the STS row includes one loopback STS call)`,
+    `\nPrices: $${LAMBDA_ARM64_PRICES.perGbSecond} per GB-s and $${LAMBDA_ARM64_PRICES.perMillionRequests} per 1M requests (${LAMBDA_ARM64_PRICES.source}); INIT billed; ${LAMBDA_ARM64_PRICES.coldStartShare * 100}% of requests assumed cold; durations billed in whole ms.`,
   );
 }
 

@@ -4,7 +4,7 @@ import {
   BENCH_SECRETS,
   ROUTE_BODIES,
   serviceEnvironment,
-  startBenchSecretsManager,
+  startBenchServices,
   tokenEvent,
 } from './benchEnvironment';
 
@@ -49,10 +49,13 @@ export async function runWarmCostBench(
   bundles: Record<string, string>,
   iterations = 5000,
 ): Promise<{ warm: WarmCostRow[]; secretFetches: SecretFetchRow }> {
-  const fake = await startBenchSecretsManager();
+  const services = await startBenchServices();
+  const fake = services.secretsManager;
   const saved = { ...process.env };
   // Functions read their configuration once at import, so the environment is set before importing.
-  Object.assign(process.env, serviceEnvironment(fake.url), { LOG_LEVEL: 'error' });
+  // The COS function signs with the bucket key here, so the work compared is the same signature (with
+  // STS a warm request signs with the cached temporary key: the same work plus a map lookup).
+  Object.assign(process.env, serviceEnvironment(services, { sts: false }), { LOG_LEVEL: 'error' });
   try {
     const now = Math.floor(Date.now() / 1000);
     const trtc = BENCH_SECRETS.trtc;
@@ -120,6 +123,6 @@ export async function runWarmCostBench(
     return { warm, secretFetches: { invocations, getSecretValueCalls: fake.callCount('GetSecretValue') } };
   } finally {
     process.env = saved;
-    await fake.close();
+    await services.close();
   }
 }

@@ -22,6 +22,7 @@ function refused(error) {
     roles: {},
     httpApiCors: false,
     deploy: placeholder,
+    esbuildDefine: {},
   };
 }
 

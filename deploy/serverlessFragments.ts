@@ -41,6 +41,8 @@ export interface ServerlessFragments {
   /** `provider.httpApi.cors`: false (no CORS at all) unless origins are configured. */
   readonly httpApiCors: false | Record<string, unknown>;
   readonly deploy: DeploySettings;
+  /** esbuild `define`: the packaging facts of lib/runtime/bundleFlags.d.ts, as JavaScript literals. */
+  readonly esbuildDefine: Record<string, string>;
 }
 
 /** The error serverless prints when the settings are unusable: every problem, no stack trace. */
@@ -123,7 +125,11 @@ export async function serverlessFragments(input: FragmentInput): Promise<Serverl
     };
     roles[roleId] = functionRole({ service, stage, name, declaration, config });
   }
-  return { region, functions, roles, httpApiCors: httpApiCors(config), deploy };
+  const esbuildDefine = {
+    __TTI_LOCAL_STAGE__: String(config.isLocal),
+    __TTI_SESSION_SECRET_ID__: String(config.session?.hs256SecretId !== undefined),
+  };
+  return { region, functions, roles, httpApiCors: httpApiCors(config), deploy, esbuildDefine };
 }
 
 /**
@@ -180,7 +186,6 @@ export function secretIdVariable(concern: SecretConcern): string {
 export function secretArn(secretId: string): CfnValue {
   if (secretId.startsWith('arn:')) return secretId;
   return {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not JavaScript
     'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${secretId}-??????`,
   };
 }
@@ -204,7 +209,6 @@ function functionRole(input: {
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       Resource: [
         {
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not JavaScript
           'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${service}-${stage}-${name}:*`,
         },
       ],

@@ -333,8 +333,9 @@ function deepFreeze<T>(value: T): T {
 function parseEach(
   env: Readonly<Record<string, string | undefined>>,
   groups: readonly SettingGroup[] = RUNTIME_GROUPS,
-): { e: Env; problems: string[] } {
+): { e: Env; problems: string[]; present: Set<string> } {
   const problems: string[] = [];
+  const present = new Set<string>();
   const out: Record<string, unknown> = {};
   const checked = new Set<string>(groups.flatMap((group) => SETTING_GROUPS[group]));
   for (const [name, schema] of Object.entries(ENTRIES) as [string, v.GenericSchema][]) {
@@ -344,8 +345,9 @@ function parseEach(
     }
     const raw = env[name];
     // Unset and empty variables both mean "use the default".
-    const present = raw === undefined || raw === '' ? undefined : raw;
-    const parsed = v.safeParse(schema, present);
+    const value = raw === undefined || raw === '' ? undefined : raw;
+    if (value !== undefined) present.add(name);
+    const parsed = v.safeParse(schema, value);
     if (parsed.success) {
       out[name] = parsed.output;
       continue;
@@ -355,7 +357,7 @@ function parseEach(
     problems.push(`${name} ${message.startsWith('Invalid') ? 'has an invalid value' : message}`);
     out[name] = v.safeParse(schema, undefined).output;
   }
-  return { e: out as Env, problems };
+  return { e: out as Env, problems, present };
 }
 
 const JWS_ALGORITHMS = new Set([
@@ -376,6 +378,7 @@ const JWS_ALGORITHMS = new Set([
 
 function sessionConfigOf(
   e: Env,
+  present: ReadonlySet<string>,
   isLocal: boolean,
   problems: string[],
   required: boolean,
@@ -406,9 +409,7 @@ function sessionConfigOf(
             ? { hs256Secret: DEV_DEFAULTS.sessionHs256Secret }
             : undefined;
   if (!isLocal) {
-    const anySessionSetting = SETTING_GROUPS.session.some(
-      (name) => name !== 'SESSION_CLOCK_TOLERANCE_SECONDS' && e[name] !== SETTINGS_DEFAULTS[name],
-    );
+    const anySessionSetting = SETTING_GROUPS.session.some((name) => present.has(name));
     // No session settings at all: this function does not verify sessions (only the authorizer does).
     if (keySource === undefined && !anySessionSetting && !required) return undefined;
     if (keySource === undefined) {
@@ -446,8 +447,6 @@ function sessionConfigOf(
   };
 }
 
-const SETTINGS_DEFAULTS = parseEach({}).e;
-
 /**
  * Parses the environment into the service configuration. Throws ConfigError naming every problem.
  * On a deployed stage, `session` is present only when session settings are given (the authorizer's
@@ -463,14 +462,14 @@ export function loadConfig(
   env: Readonly<Record<string, string | undefined>>,
   options: { readonly requireSession?: boolean } = {},
 ): Config {
-  const { e, problems } = parseEach(env);
+  const { e, problems, present } = parseEach(env);
   const isLocal = e.STAGE === LOCAL_STAGE;
   const secretsSource = e.SECRETS_SOURCE ?? (isLocal ? 'file' : 'aws');
   // A deployed stage must never run on the committed fake keys.
   if (!isLocal && secretsSource === 'file') {
     problems.push(`SECRETS_SOURCE=file is only allowed on the ${LOCAL_STAGE} stage`);
   }
-  const session = sessionConfigOf(e, isLocal, problems, options.requireSession === true);
+  const session = sessionConfigOf(e, present, isLocal, problems, options.requireSession === true);
 
   let roles: Record<string, RoomPrivilege[]> = DEFAULT_ROOM_ROLES;
   if (e.ROOM_ROLES !== undefined) {

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { Config } from '../config';
+import { type Config, ConfigError } from '../config';
 import type { Logger } from '../log/logger';
 import { principalOf, requirePrincipal, type SessionVerifier } from '../session';
 import type { Principal } from '../session/Principal';
@@ -36,18 +36,20 @@ export interface TokenHandlerOptions {
 
 type TokenContext = Context & { log?: Logger };
 
-/**
- * The local stage's in-function session check. Loaded on first use: deployed bundles carry the module
- * (esbuild inlines it) but never evaluate jose's verifier in their INIT.
- */
+/** The local stage's in-function session check, loaded on first use. */
 function localSessionVerifier(config: Config, logger: Logger): SessionVerifier {
-  const verifier = import('../session/createConfiguredSessionVerifier').then((module) =>
-    module.createConfiguredSessionVerifier(config, { log: logger }),
-  );
-  return {
-    verify: async (header) => (await verifier).verify(header),
-    warm: async () => (await verifier).warm(),
-  };
+  // Bundles packaged for a deployed stage do not even contain the verifier (see bundleFlags.d.ts): one of
+  // them started on the local stage would accept anything the emulator claims, so it refuses to start.
+  if (typeof __TTI_LOCAL_STAGE__ === 'undefined' || __TTI_LOCAL_STAGE__) {
+    const verifier = import('../session/createConfiguredSessionVerifier').then((module) =>
+      module.createConfiguredSessionVerifier(config, { log: logger }),
+    );
+    return {
+      verify: async (header) => (await verifier).verify(header),
+      warm: async () => (await verifier).warm(),
+    };
+  }
+  throw new ConfigError(['this bundle was packaged for a deployed stage and cannot run on the local stage']);
 }
 
 const TOKEN_HANDLER = Symbol.for('tencent-token-issuer.tokenHandler');
@@ -82,6 +84,7 @@ export function createTokenHandler(options: TokenHandlerOptions) {
   const { config, logger } = options;
   const clock = options.clock ?? Date.now;
   const verifier = options.verifier ?? (config.isLocal ? localSessionVerifier(config, logger) : undefined);
+
   // No early-timeout timer: the secrets client's own timeouts and retries end well inside the Lambda
   // timeout, and the timer costs an AbortController and a setTimeout on every warm invocation.
   const handler = middy<JsonBodyEvent, APIGatewayProxyStructuredResultV2, Error, TokenContext>({

@@ -1,4 +1,4 @@
-import { type Config, requireSessionConfig } from '../config';
+import { type Config, ConfigError, requireSessionConfig } from '../config';
 import type { Logger } from '../log/logger';
 import { createSessionVerifier, type SessionVerifier } from './createSessionVerifier';
 
@@ -21,10 +21,13 @@ export function createConfiguredSessionVerifier(
 ): SessionVerifier {
   const session = requireSessionConfig(config);
   if (session.hs256SecretId === undefined) return createSessionVerifier(session);
-  // Loaded only when the session secret lives in Secrets Manager: an authorizer that verifies against a
-  // JWKS never evaluates the AWS SDK client (esbuild keeps the module in the bundle, initialised lazily).
-  const secret = import('./sessionSecret').then(({ createSessionSecret }) =>
-    createSessionSecret(config, deps.log),
-  );
-  return createSessionVerifier(session, { hs256Secret: async () => (await secret).get() });
+  // Only bundles packaged with SESSION_SECRET_ID contain the AWS SDK client (see bundleFlags.d.ts): an
+  // authorizer that verifies against a JWKS neither carries nor evaluates it.
+  if (typeof __TTI_SESSION_SECRET_ID__ === 'undefined' || __TTI_SESSION_SECRET_ID__) {
+    const secret = import('./sessionSecret').then(({ createSessionSecret }) =>
+      createSessionSecret(config, deps.log),
+    );
+    return createSessionVerifier(session, { hs256Secret: async () => (await secret).get() });
+  }
+  throw new ConfigError(['SESSION_SECRET_ID is set, but this bundle was packaged without it: package again']);
 }

@@ -77,6 +77,17 @@ function bearerToken(header: string | undefined): string {
   return token;
 }
 
+/** Signature lengths in bytes per algorithm family, so that priming reaches the signature check. */
+function primingToken(alg: string, kid: string | undefined): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const bytes = alg.startsWith('ES')
+    ? ({ ES256: 64, ES384: 96, ES512: 132 }[alg] ?? 64)
+    : alg.startsWith('HS')
+      ? 32
+      : 256;
+  return `${encode({ alg, typ: 'JWT', ...(kid === undefined ? {} : { kid }) })}.${encode({})}.${Buffer.alloc(bytes).toString('base64url')}`;
+}
+
 /** Translates whatever `jwtVerify` threw into the closed set of reasons, keeping the cause. */
 function toSessionError(error: unknown): SessionError {
   if (error instanceof SessionError) return error;
@@ -119,7 +130,8 @@ function checkAlgorithms(config: SessionConfig): JWSAlgorithm[] {
 
 interface KeySource {
   readonly key: Uint8Array | JWTVerifyGetKey;
-  readonly warm: () => Promise<unknown>;
+  /** Loads the keys; returns the key ids a JWKS publishes (to prime their first use). */
+  readonly warm: () => Promise<readonly (string | undefined)[]>;
 }
 
 function keySource(config: SessionConfig, deps: SessionVerifierDeps): KeySource {
@@ -128,7 +140,7 @@ function keySource(config: SessionConfig, deps: SessionVerifierDeps): KeySource 
     throw new TypeError('createSessionVerifier: set exactly one of jwksUrl, hs256Secret and hs256SecretId');
   }
   if (config.hs256Secret !== undefined) {
-    return { key: new TextEncoder().encode(config.hs256Secret), warm: async () => undefined };
+    return { key: new TextEncoder().encode(config.hs256Secret), warm: async () => [undefined] };
   }
   if (config.hs256SecretId !== undefined) {
     const read = deps.hs256Secret;
@@ -142,7 +154,13 @@ function keySource(config: SessionConfig, deps: SessionVerifierDeps): KeySource 
         throw new SessionError('KEYS_UNAVAILABLE', { cause: error });
       }
     };
-    return { key, warm: read };
+    return {
+      key,
+      warm: async () => {
+        await read();
+        return [undefined];
+      },
+    };
   }
   // Created once per verifier (so once per container): the key set is cached across requests for
   // jwksCacheSeconds, concurrent misses share one fetch, and failed fetches are not cached.
@@ -164,7 +182,13 @@ function keySource(config: SessionConfig, deps: SessionVerifierDeps): KeySource 
       throw new SessionError('KEYS_UNAVAILABLE', { cause: error });
     }
   };
-  return { key, warm: () => jwks.reload() };
+  return {
+    key,
+    warm: async () => {
+      await jwks.reload();
+      return (jwks.jwks()?.keys ?? []).map((jwk) => jwk.kid);
+    },
+  };
 }
 
 function principalOfClaims(payload: JWTPayload, config: SessionConfig): Principal {
@@ -229,10 +253,23 @@ export function createSessionVerifier(
       }
     },
     async warm() {
+      let kids: readonly (string | undefined)[];
       try {
-        await warm();
+        kids = await warm();
       } catch {
         // The first request fetches again and reports the failure (503).
+        return;
+      }
+      // Prime the first real verification off the request path: a token per published key and allowed
+      // algorithm, whose signature cannot match, runs header parsing, key import and the signature
+      // check once. Nothing is accepted: every one of them fails.
+      for (const alg of algorithms) {
+        for (const kid of kids) {
+          const token = primingToken(alg, kid);
+          const attempt =
+            typeof key === 'function' ? jwtVerify(token, key, options) : jwtVerify(token, key, options);
+          await attempt.catch(() => undefined);
+        }
       }
     },
   };

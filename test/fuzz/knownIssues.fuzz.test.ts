@@ -37,12 +37,19 @@ describe('service bugs found by the fuzz suite, now fixed', () => {
 });
 
 describe('serverless-offline, not the service (why the fuzz generators route around these)', () => {
-  it('the sls-offline-authorizer-override header replaces the authorizer context: any caller chooses the principal (not sent by the fuzz suite; no such header exists in AWS)', async () => {
-    const response = await post('/v1/usersig', {
-      headers: { 'sls-offline-authorizer-override': '{"lambda":{"userId":"chosen_by_header"}}' },
+  it('the sls-offline-authorizer-override header (which makes serverless-offline replace the authorizer context) cannot choose the principal: the local gateway drops it', async () => {
+    const header = {
+      'sls-offline-authorizer-override':
+        '{"lambda":{"userId":"chosen_by_header","sessionExpiresAt":4000000000}}',
+    };
+    const alone = await post('/v1/usersig', { headers: header });
+    expect(alone.status).toBe(401);
+    const withSession = await post('/v1/usersig', {
+      headers: header,
+      token: await sessionToken('known_override'),
     });
-    expect(response.status).toBe(200);
-    expect((response.json as Record<string, unknown>).userId).toBe('chosen_by_header');
+    expect(withSession.status).toBe(200);
+    expect((withSession.json as Record<string, unknown>).userId).toBe('known_override');
   });
 
   it('invalid UTF-8 in an application/json body reaches the function decoded as U+FFFD (so the fuzz suite sends such bytes through the Lambda Invoke API, base64, as AWS does)', async () => {

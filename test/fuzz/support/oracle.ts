@@ -14,7 +14,9 @@ import { type AuthSpec, CONTENT_TYPES, type FuzzCase } from './hostileRequests';
 //  1. no 5xx; no stack trace and no secret value in the body or a header;
 //  2. a refusal is exactly { "error": { "code", "message" } } with a documented code and that code's
 //     status, and carries no token field;
-//  3. what the contract fixes before any route logic, exactly: no valid session -> 401; a body over
+//  3. what the contract fixes before any route logic, exactly: no Authorization header at the gateway ->
+//     the gateway's own 401 {"message":"Unauthorized"}; no valid session -> 401 (a valid session whose
+//     subject is no Tencent user id -> 403 USER_ID_UNMAPPABLE); a body over
 //     4096 bytes -> 413; a non-empty body that is not JSON by its Content-Type -> 415; bytes that are not
 //     UTF-8 JSON -> 400 INVALID_JSON; JSON that is not an object -> 400 INVALID_REQUEST;
 //  4. a 200 only for a well-formed request (a model of the README's API: necessary conditions only),
@@ -99,8 +101,21 @@ const JSON_CONTENT_TYPES = new Set(CONTENT_TYPES.filter(([, kind]) => kind === '
 /** The outcome the contract fixes before any route logic: an error code, or the parsed body. */
 type Gate = { readonly code: string } | { readonly body: Record<string, unknown> };
 
-function gate(principal: Principal | undefined, body: Delivered, duplicateKeys: boolean): Gate {
-  if (principal === undefined) return { code: 'UNAUTHENTICATED' };
+/** Whether the gateway sees no Authorization header at all (its identity source): it answers 401 itself. */
+function withoutAuthorizationHeader(c: FuzzCase): boolean {
+  if (c.channel !== 'gateway') return false;
+  // fetch trims header values: a blank one is sent empty, which the gateway treats as missing.
+  return c.auth.kind === 'none' || (c.auth.kind === 'raw' && c.auth.value.trim() === '');
+}
+
+/** The refusal of a request without a usable principal. */
+function unauthenticatedCode(auth: AuthSpec): string {
+  // A valid session whose subject cannot be mapped to a Tencent user id.
+  return auth.kind === 'broken' && auth.how === 'badSub' ? 'USER_ID_UNMAPPABLE' : 'UNAUTHENTICATED';
+}
+
+function gate(c: FuzzCase, principal: Principal | undefined, body: Delivered, duplicateKeys: boolean): Gate {
+  if (principal === undefined) return { code: unauthenticatedCode(c.auth) };
   if (body.kind === 'none') return { body: {} };
   if (body.kind === 'nonString') throw new Error('no gate for a non-string body');
   if (body.bytes.length > MAX_BODY_BYTES) return { code: 'PAYLOAD_TOO_LARGE' };
@@ -120,6 +135,7 @@ function gate(principal: Principal | undefined, body: Delivered, duplicateKeys: 
 
 const GATE_CODES = new Set([
   'UNAUTHENTICATED',
+  'USER_ID_UNMAPPABLE',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'INVALID_JSON',
@@ -389,6 +405,14 @@ export function judge(c: FuzzCase, response: ApiResponse): Verdict {
   const error = isPlainObject(json) && isPlainObject(json.error) ? json.error : undefined;
   const code = response.status === 200 ? 'OK' : typeof error?.code === 'string' ? error.code : '-';
 
+  if (withoutAuthorizationHeader(c)) {
+    // API Gateway's own answer, not the service's error shape; no function ran.
+    if (response.status !== 401 || JSON.stringify(json) !== '{"message":"Unauthorized"}') {
+      violations.push(`without an Authorization header: ${response.status} ${response.text.slice(0, 120)}`);
+    }
+    return { violations, code: 'GATEWAY_401' };
+  }
+
   if (response.status !== 200) {
     const exact =
       isPlainObject(json) &&
@@ -415,7 +439,7 @@ export function judge(c: FuzzCase, response: ApiResponse): Verdict {
   }
   if (response.status >= 500) violations.push(`status ${response.status} ${code}`);
 
-  const expected = gate(principal, body, c.refusals.includes('duplicate keys'));
+  const expected = gate(c, principal, body, c.refusals.includes('duplicate keys'));
   if ('code' in expected) {
     if (code !== expected.code) violations.push(`expected ${expected.code}, got ${response.status} ${code}`);
     return { violations, code };
