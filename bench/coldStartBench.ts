@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -208,26 +208,26 @@ export async function runColdStartBench(bundles: Record<string, string>, runs = 
 
 /** What Tencent's STS client adds to the cosSign bundle. */
 export interface StsBundleCost {
-  /** The minified cosSign bundle as packaged. */
+  /** The minified cosSign bundle as packaged for a stage with STS (the default on deployed stages). */
   readonly withStsBytes: number;
-  /** The same build with the STS SDK replaced by an empty module. */
+  /** The same, packaged for a stage without STS (`__TTI_COS_STS__` false: no STS client in it). */
   readonly withoutStsBytes: number;
 }
 
 /**
- * Builds functions/cosSign.ts twice with serverless.yml's esbuild settings (aliases included): as
- * packaged, and with `tencentcloud-sdk-nodejs-sts` aliased to an empty module, so that the difference is
- * exactly the STS client and what only it pulls in.
+ * Builds functions/cosSign.ts twice with serverless.yml's esbuild settings and the packaging flags of a
+ * deployed stage (lib/runtime/bundleFlags.d.ts), with and without STS: the difference is exactly the
+ * STS client and what only it pulls in.
  */
 export async function measureStsBundleCost(): Promise<StsBundleCost> {
-  const options = functionBuildOptions();
-  mkdirSync(work, { recursive: true });
-  const stub = join(work, 'noSts.mjs');
-  writeFileSync(stub, 'export const sts = undefined;\n');
-  const size = async (extraAlias: Record<string, string>) => {
+  const size = async (sts: boolean) => {
     const result = await build({
-      ...options,
-      alias: { ...(options.alias as Record<string, string>), ...extraAlias },
+      ...functionBuildOptions(),
+      define: {
+        __TTI_LOCAL_STAGE__: 'false',
+        __TTI_SESSION_SECRET_ID__: 'false',
+        __TTI_COS_STS__: String(sts),
+      },
       absWorkingDir: root,
       entryPoints: [join(root, 'functions', 'cosSign.ts')],
       write: false,
@@ -235,8 +235,5 @@ export async function measureStsBundleCost(): Promise<StsBundleCost> {
     });
     return result.outputFiles?.[0]?.contents.length ?? 0;
   };
-  return {
-    withStsBytes: await size({}),
-    withoutStsBytes: await size({ 'tencentcloud-sdk-nodejs-sts': stub }),
-  };
+  return { withStsBytes: await size(true), withoutStsBytes: await size(false) };
 }

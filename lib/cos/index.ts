@@ -10,6 +10,6 @@ export {
   type TemporaryKeyCache,
   type TemporaryKeyCacheOptions,
 } from './createTemporaryKeyCache';
-export { createTencentStsClient, type TencentStsClientOptions } from './createTencentStsClient';
+export type { TencentStsClientOptions } from './createTencentStsClient';
 export type { StsClient, TemporaryKey, TemporaryKeyRequest } from './StsClient';
 export { StsError, type StsErrorCode } from './StsError';

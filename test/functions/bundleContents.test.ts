@@ -16,8 +16,9 @@ const alias = Object.fromEntries(
   ]),
 );
 
-async function inputsOf(fn: string): Promise<string[]> {
+async function inputsOf(fn: string, define: Record<string, string> = {}): Promise<string[]> {
   const result = await build({
+    define,
     entryPoints: [`functions/${fn}.ts`],
     bundle: true,
     write: false,
@@ -56,6 +57,19 @@ describe('function bundles', () => {
       expect(inputs.filter((input) => input.includes(unused))).toEqual([]);
     }
     expect(inputs).toContain('lib/cos/sdkShims/whatwgUrl.ts');
+  }, 60_000);
+
+  it.each([
+    'cosSign',
+    'cosCredentials',
+  ])('%s packaged for a stage without STS carries no STS client', async (fn) => {
+    const inputs = await inputsOf(fn, { __TTI_COS_STS__: 'false' });
+    expect(
+      inputs.filter(
+        (input) => input.includes('tencentcloud-sdk') || input.includes('createTencentStsClient'),
+      ),
+    ).toEqual([]);
+    expect(inputs).toContain('lib/cos/createCosKeys.ts');
   }, 60_000);
 
   it.each(['userSig', 'privateMapKey', 'authorizer'])('%s does not bundle the STS SDK', async (fn) => {
