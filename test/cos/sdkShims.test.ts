@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import FormData from '../../lib/cos/sdkShims/formData';
+import HttpsProxyAgent from '../../lib/cos/sdkShims/httpsProxyAgent';
 import whatwgUrl, { URL as ShimUrl } from '../../lib/cos/sdkShims/whatwgUrl';
 
 // The two modules bundled in place of dependencies of Tencent's SDK (serverless.yml, esbuild alias).
@@ -13,5 +14,9 @@ describe('sdk shims', () => {
 
   it('form-data fails loudly if a multipart body is ever built', () => {
     expect(() => new FormData()).toThrow('multipart request bodies are not bundled');
+  });
+
+  it('https-proxy-agent fails loudly if a proxy is ever configured', () => {
+    expect(() => new HttpsProxyAgent()).toThrow('HTTP proxies are not bundled');
   });
 });

@@ -38,6 +38,7 @@ describe('function bundles', () => {
     expect(alias).toMatchObject({
       'whatwg-url': './lib/cos/sdkShims/whatwgUrl.ts',
       'form-data': './lib/cos/sdkShims/formData.ts',
+      'https-proxy-agent': './lib/cos/sdkShims/httpsProxyAgent.ts',
     });
   });
 
