@@ -341,7 +341,10 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
         calls.length = 0;
         sendJson(response, 200, {});
       } else if (path === 'issued' && method === 'GET') sendJson(response, 200, { issued });
-      else sendJson(response, 404, { error: `no admin route ${method} ${path}` });
+      else if (path.startsWith('cam-keys/') && method === 'PUT') {
+        camKeys.set(decodeURIComponent(path.slice('cam-keys/'.length)), body.toString('utf8'));
+        sendJson(response, 200, {});
+      } else sendJson(response, 404, { error: `no admin route ${method} ${path}` });
     } catch (error) {
       sendJson(response, 400, { error: error instanceof Error ? error.message : String(error) });
     }
