@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
+import { type OptionTable, type ParsedArgs, parseOptions, renderOptions } from '../cli/options';
 import { type Config, loadConfig, requireSessionConfig } from '../lib/config';
 import { isSessionRole } from '../lib/session/isSessionRole';
 import { TENCENT_USER_ID } from '../lib/session/Principal';
@@ -12,20 +12,33 @@ import { TENCENT_USER_ID } from '../lib/session/Principal';
 // Only for the local stage with an HS256 secret: with a JWKS the tokens come from the real identity
 // provider, and a deployed stage must never accept tokens minted from a laptop.
 
-const USAGE =
-  'usage: npm run -s dev:token -- <userId> [--role <role>] [--ttl <seconds>]   (--help for details)';
+/** The arguments of dev:token (and of `tencent-token-issuer session`, which shares them). */
+export const DEV_TOKEN_USAGE = '<userId> [--role <role>] [--ttl <seconds>]';
+
+const USAGE = `usage: npm run -s dev:token -- ${DEV_TOKEN_USAGE}   (--help for details)`;
+
+/** The options of dev:token, shared with `tencent-token-issuer session` (one table, one parser). */
+export const DEV_TOKEN_OPTIONS = {
+  role: {
+    type: 'string',
+    value: '<role>',
+    description:
+      'the room role claim (default claim "trtc_role"), e.g. anchor or audience; without it the service applies ROOM_DEFAULT_ROLE (audience)',
+  },
+  ttl: {
+    type: 'string',
+    value: '<seconds>',
+    description: 'lifetime of the token, 1-86400 seconds (default 3600)',
+  },
+} as const satisfies OptionTable;
 
 const HELP = `Mints a development session token that the local service (npm start) accepts.
 
 usage: npm run -s dev:token -- <userId> [options]
 
-  <userId>          the session subject (the user claim, default "sub"); with the default
-                    SESSION_USER_ID_MAPPING=exact it must be 1-32 characters of A-Z a-z 0-9 _ -
-  --role <role>     the room role claim (default claim "trtc_role"), e.g. anchor or audience;
-                    without it the service applies ROOM_DEFAULT_ROLE (audience)
-  --ttl <seconds>   lifetime of the token, 1-86400 seconds (default 3600)
-  -h, --help        this text
-
+  <userId>            the session subject (the user claim, default "sub"); with the default
+                      SESSION_USER_ID_MAPPING=exact it must be 1-32 characters of A-Z a-z 0-9 _ -
+${renderOptions({ ...DEV_TOKEN_OPTIONS, help: { type: 'boolean', short: 'h', description: 'this text' } }, { minColumn: 22 })}
 Only the token is printed (on stdout), so TOKEN=$(npm run -s dev:token -- alice) works as is.
 Works on the local stage with an HS256 session secret only (the development default, or
 SESSION_HS256_SECRET); the same SESSION_* settings as npm start apply. Exit codes: 0 ok, 2 bad usage,
@@ -33,7 +46,7 @@ SESSION_HS256_SECRET); the same SESSION_* settings as npm start apply. Exit code
 `;
 
 /** A command-line mistake: printed with the usage line, exit code 2. */
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 /**
  * What {@link mintDevToken} signs.
@@ -93,49 +106,56 @@ export async function mintDevToken(config: Config, request: DevTokenRequest): Pr
     .sign(new TextEncoder().encode(session.hs256Secret));
 }
 
+/**
+ * The token request of parsed dev:token arguments (the parser is `parseOptions` with
+ * {@link DEV_TOKEN_OPTIONS}). Throws {@link UsageError} for a missing user id or a malformed ttl.
+ *
+ * @example
+ * ```ts
+ * const request = devTokenRequestOf(parseOptions(['alice', '--ttl', '60'], DEV_TOKEN_OPTIONS), now);
+ * ```
+ */
+export function devTokenRequestOf(args: ParsedArgs<typeof DEV_TOKEN_OPTIONS>, now: number): DevTokenRequest {
+  const [userId, ...extra] = args.positionals;
+  if (userId === undefined || extra.length > 0) throw new UsageError(USAGE);
+  const ttl = args.values.ttl ?? '3600';
+  if (!/^\d+$/.test(ttl)) throw new UsageError('ttl must be a whole number of seconds between 1 and 86400');
+  return {
+    userId,
+    ...(args.values.role === undefined ? {} : { role: args.values.role }),
+    ttlSeconds: Number(ttl),
+    now,
+  };
+}
+
 async function main(argv: string[]): Promise<void> {
-  let parsed: ReturnType<typeof parseDevTokenArgs>;
-  try {
-    parsed = parseDevTokenArgs(argv);
-  } catch (error) {
-    // parseArgs names the unknown option; its message never holds a secret.
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
+  if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(HELP);
     return;
   }
-  const [userId, ...extra] = positionals;
-  if (userId === undefined || extra.length > 0) throw new UsageError(USAGE);
-  if (!/^\d+$/.test(values.ttl)) {
-    throw new UsageError('ttl must be a whole number of seconds between 1 and 86400');
+  let args: ParsedArgs<typeof DEV_TOKEN_OPTIONS>;
+  try {
+    args = parseOptions(argv, DEV_TOKEN_OPTIONS);
+  } catch (error) {
+    // The parser names the unknown option; its message never holds a secret.
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
   }
-  const token = await mintDevToken(loadConfig(process.env), {
-    userId,
-    ...(values.role === undefined ? {} : { role: values.role }),
-    ttlSeconds: Number(values.ttl),
-    now: Math.floor(Date.now() / 1000),
-  });
+  const token = await mintDevToken(
+    loadConfig(process.env),
+    devTokenRequestOf(args, Math.floor(Date.now() / 1000)),
+  );
   // Only the token on stdout, so `$(npm run -s dev:token -- alice)` is usable as is.
   process.stdout.write(`${token}\n`);
 }
 
-function parseDevTokenArgs(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    options: {
-      role: { type: 'string' },
-      ttl: { type: 'string', default: '3600' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: true,
-  });
-}
-
-// Run only as a script, not when a test imports mintDevToken.
+// Run only as a script, not when a test or the command-line tool imports mintDevToken. In the tool's
+// bundle every module shares the bundle's import.meta.url, hence the file name check as well.
 const entry = process.argv[1];
-if (entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href) {
+if (
+  entry !== undefined &&
+  import.meta.url.endsWith('/devToken.ts') &&
+  import.meta.url === pathToFileURL(realpathSync(entry)).href
+) {
   main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`dev:token: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = error instanceof UsageError ? 2 : 1;

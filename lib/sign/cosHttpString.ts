@@ -124,8 +124,32 @@ export function cosHttpStringOfEntries(
   queryEntries: CosParamEntries,
   headerEntries: CosParamEntries,
 ): CosHttpString {
+  return cosHttpStringOfSignedEntries(
+    method,
+    pathname,
+    queryEntries,
+    headerEntries.filter(([name]) => isCosSignedHeader(name)),
+  );
+}
+
+/**
+ * {@link cosHttpStringOfEntries} without the header filter: every header given is signed. This is how
+ * COS itself rebuilds the string when it checks a request, from the headers that `q-header-list`
+ * names, whichever they are (the diagnostics of `cos explain` need the server's view).
+ *
+ * @example
+ * ```ts
+ * cosHttpStringOfSignedEntries('GET', '/a.txt', [], [['x-custom', 'v']]).headerList; // 'x-custom'
+ * ```
+ */
+export function cosHttpStringOfSignedEntries(
+  method: string,
+  pathname: string,
+  queryEntries: CosParamEntries,
+  signedHeaderEntries: CosParamEntries,
+): CosHttpString {
   const query = canonicalParams(queryEntries);
-  const headers = canonicalParams(headerEntries.filter(([name]) => isCosSignedHeader(name)));
+  const headers = canonicalParams(signedHeaderEntries);
   const httpString = `${method.toLowerCase()}\n${pathname}\n${query.pairs}\n${headers.pairs}\n`;
   return { httpString, headerList: headers.list, urlParamList: query.list };
 }
