@@ -28,6 +28,16 @@ export interface FunctionDeclaration {
    */
   readonly reads: readonly SettingGroup[];
   readonly statements?: readonly ExtraStatement[];
+  /** Seconds (default: the provider's 6). */
+  readonly timeout?: number;
+  /** EventBridge invocations on the jobs' schedule (`JOBS_SCHEDULE`), each with this event. */
+  readonly scheduled?: { readonly input?: Readonly<Record<string, unknown>> };
+  /**
+   * The secret this function rotates: it may also write that secret's versions and labels
+   * (PutSecretValue, UpdateSecretVersionStage), Secrets Manager may invoke it from this account, and a
+   * RotationSchedule attaches it to the secret (`COS_ROTATION_SCHEDULE` / `TRTC_ROTATION_SCHEDULE`).
+   */
+  readonly rotates?: 'cos' | 'trtc';
 }
 
 const TOKEN_FUNCTION_READS = ['core', 'secrets', 'http'] as const satisfies readonly SettingGroup[];
@@ -62,6 +72,30 @@ export const FUNCTIONS = {
     description: "POST /v1/cos/credentials: temporary COS credentials for the session user's prefix (STS)",
     route: { method: 'POST', path: '/v1/cos/credentials' },
     reads: [...TOKEN_FUNCTION_READS, 'secret:cos', 'cos'],
+  },
+  // Rotation jobs (README, "Rotation"): not HTTP routes. Only rotateCosKey bundles the Tencent SDK.
+  rotateCosKey: {
+    handler: 'functions/rotateCosKey.handler',
+    description:
+      'Secrets Manager rotation of the COS CAM key; hourly: disables the previous key after its grace',
+    reads: ['core', 'secrets', 'cos', 'secret:cos', 'secret:cosRotator', 'tencentApi', 'rotation:cos'],
+    timeout: 60,
+    rotates: 'cos',
+    scheduled: { input: { task: 'disablePreviousKey' } },
+  },
+  rotateTrtcKey: {
+    handler: 'functions/rotateTrtcKey.handler',
+    description: 'Staged rotation of the TRTC key: promotes the STAGED version once Tencent accepts it',
+    reads: ['core', 'secrets', 'secret:trtc', 'tencentApi', 'rotation:trtc'],
+    timeout: 30,
+    rotates: 'trtc',
+  },
+  checkTrtcKey: {
+    handler: 'functions/checkTrtcKey.handler',
+    description: 'Hourly TRTC key health check (IM REST account_check), TrtcKeyCheckFailed metric',
+    reads: ['core', 'secrets', 'secret:trtc', 'tencentApi', 'rotation:trtc'],
+    timeout: 30,
+    scheduled: {},
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 

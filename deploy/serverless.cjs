@@ -20,6 +20,7 @@ function refused(error) {
     },
     functions: {},
     roles: {},
+    resources: {},
     httpApiCors: false,
     deploy: placeholder,
     esbuildDefine: {},

@@ -38,6 +38,8 @@ export interface ServerlessFragments {
   readonly functions: Record<string, unknown>;
   /** IAM roles, one per function, by logical id. */
   readonly roles: Record<string, unknown>;
+  /** Every resource of the template's `Resources`: the roles, and the rotation permissions and schedules. */
+  readonly resources: Record<string, unknown>;
   /** `provider.httpApi.cors`: false (no CORS at all) unless origins are configured. */
   readonly httpApiCors: false | Record<string, unknown>;
   readonly deploy: DeploySettings;
@@ -100,6 +102,7 @@ export async function serverlessFragments(input: FragmentInput): Promise<Serverl
 
   const functions: Record<string, unknown> = {};
   const roles: Record<string, unknown> = {};
+  const rotation: Record<string, unknown> = {};
   for (const [name, declaration] of Object.entries(FUNCTIONS) as [FunctionName, FunctionDeclaration][]) {
     const roleId = roleLogicalId(name);
     const reserved = deploy.reservedConcurrency[name];
@@ -109,6 +112,22 @@ export async function serverlessFragments(input: FragmentInput): Promise<Serverl
       role: roleId,
       environment: functionEnvironment(declaration, env, config),
       ...(reserved === undefined ? {} : { reservedConcurrency: reserved }),
+      ...(declaration.timeout === undefined ? {} : { timeout: declaration.timeout }),
+      ...(declaration.scheduled === undefined
+        ? {}
+        : {
+            events: [
+              {
+                schedule: {
+                  rate: deploy.rotation.jobsSchedule,
+                  ...(deploy.rotation.jobsEnabled ? {} : { enabled: false }),
+                  ...(declaration.scheduled.input === undefined
+                    ? {}
+                    : { input: declaration.scheduled.input }),
+                },
+              },
+            ],
+          }),
       ...(declaration.route === undefined
         ? {}
         : {
@@ -124,13 +143,23 @@ export async function serverlessFragments(input: FragmentInput): Promise<Serverl
           }),
     };
     roles[roleId] = functionRole({ service, stage, name, declaration, config });
+    if (declaration.rotates !== undefined)
+      Object.assign(rotation, rotationResources(name, declaration.rotates, config, deploy));
   }
   const esbuildDefine = {
     __TTI_LOCAL_STAGE__: String(config.isLocal),
     __TTI_SESSION_SECRET_ID__: String(config.session?.hs256SecretId !== undefined),
     __TTI_COS_STS__: String(config.cos.sts !== undefined),
   };
-  return { region, functions, roles, httpApiCors: httpApiCors(config), deploy, esbuildDefine };
+  return {
+    region,
+    functions,
+    roles,
+    resources: { ...roles, ...rotation },
+    httpApiCors: httpApiCors(config),
+    deploy,
+    esbuildDefine,
+  };
 }
 
 /**
@@ -170,9 +199,9 @@ export function functionEnvironment(
   return out;
 }
 
-/** `TRTC_SECRET_ID`, `COS_SECRET_ID`, `SESSION_SECRET_ID`. */
+/** `TRTC_SECRET_ID`, `COS_SECRET_ID`, `SESSION_SECRET_ID`, `COS_ROTATOR_SECRET_ID`. */
 export function secretIdVariable(concern: SecretConcern): string {
-  return `${concern.toUpperCase()}_SECRET_ID`;
+  return `${concern.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_SECRET_ID`;
 }
 
 /**
@@ -224,6 +253,15 @@ function functionRole(input: {
           },
         ]),
     ...(declaration.statements ?? []),
+    ...(declaration.rotates === undefined
+      ? []
+      : [
+          {
+            Effect: 'Allow',
+            Action: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+            Resource: [secretArn(config.secrets[declaration.rotates].secretId ?? '')],
+          },
+        ]),
   ];
   return {
     Type: 'AWS::IAM::Role',
@@ -240,6 +278,46 @@ function functionRole(input: {
           PolicyDocument: { Version: '2012-10-17', Statement: statements },
         },
       ],
+    },
+  };
+}
+
+/**
+ * What attaches a rotation function to its secret: Secrets Manager may invoke it from this account only,
+ * and a RotationSchedule (by the secret's name: the operator creates the secrets) that never rotates
+ * just because the stack was deployed.
+ */
+function rotationResources(
+  name: string,
+  concern: 'cos' | 'trtc',
+  config: Config,
+  deploy: DeploySettings,
+): Record<string, unknown> {
+  const logicalName = `${name[0]?.toUpperCase()}${name.slice(1)}`;
+  const functionArn = { 'Fn::GetAtt': [`${logicalName}LambdaFunction`, 'Arn'] };
+  const permission = `${logicalName}InvokedBySecretsManager`;
+  return {
+    [permission]: {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        FunctionName: functionArn,
+        Action: 'lambda:InvokeFunction',
+        Principal: 'secretsmanager.amazonaws.com',
+        SourceAccount: { Ref: 'AWS::AccountId' },
+      },
+    },
+    [`${concern[0]?.toUpperCase()}${concern.slice(1)}SecretRotationSchedule`]: {
+      Type: 'AWS::SecretsManager::RotationSchedule',
+      DependsOn: [permission],
+      Properties: {
+        SecretId: config.secrets[concern].secretId,
+        RotationLambdaARN: functionArn,
+        RotateImmediatelyOnUpdate: false,
+        RotationRules: {
+          ScheduleExpression: concern === 'cos' ? deploy.rotation.cosSchedule : deploy.rotation.trtcSchedule,
+          Duration: deploy.rotation.window,
+        },
+      },
     },
   };
 }

@@ -1,5 +1,7 @@
 import * as v from 'valibot';
 import { COS_ENV_ENTRIES, type CosSettings, cosSettingsOf } from './cos/cosSettings';
+import { IM_REST_ENDPOINTS } from './im/accountCheck';
+import { minimumCosKeyGraceSeconds } from './rotation/cosKeyGrace';
 
 // The only reader of process.env. Parsed once, at cold start, with a schema: a bad setting stops the
 // function before it serves anything, with a message that names every bad variable (never its value,
@@ -19,7 +21,7 @@ export const DEV_DEFAULTS = Object.freeze({
 export const LOCAL_STAGE = 'local';
 
 /** The secrets of the service: one per concern, so each function's IAM role names only its own. */
-export type SecretConcern = 'trtc' | 'cos' | 'session';
+export type SecretConcern = 'trtc' | 'cos' | 'session' | 'cosRotator';
 
 /**
  * The Secrets Manager name of a concern's secret when its `*_SECRET_ID` is not set. The deployment
@@ -31,7 +33,8 @@ export type SecretConcern = 'trtc' | 'cos' | 'session';
  * ```
  */
 export function defaultSecretId(stage: string, concern: SecretConcern): string {
-  return `tencent-token-issuer/${stage}/${concern}`;
+  // cosRotator -> cos-rotator
+  return `tencent-token-issuer/${stage}/${concern.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 const text = (message: string) => v.pipe(v.string(), v.trim(), v.nonEmpty(message));
@@ -66,6 +69,25 @@ const httpsOrLoopbackUrl = v.pipe(
   ),
 );
 const secretId = text('must not be empty');
+/** A Tencent Cloud API 3.0 endpoint: https on a host named after the service, or loopback http (tests). */
+const tencentApiUrl = (service: string) =>
+  v.pipe(
+    v.string(),
+    v.check(
+      (s) =>
+        new RegExp(`^https://${service}\\.[a-z0-9.-]+/?$`).test(s) ||
+        /^http:\/\/127\.0\.0\.1:\d+\/?$/.test(s),
+      `must be https://${service}.<domain> (http only on 127.0.0.1)`,
+    ),
+  );
+/** EventBridge / Secrets Manager schedule expressions. */
+const schedule = v.pipe(
+  v.string(),
+  v.regex(
+    /^(rate\(\d{1,4} (hour|hours|day|days)\)|cron\([^()]+\))$/,
+    'must be rate(N hours|days) or cron(...)',
+  ),
+);
 const claimName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_:./-]{1,64}$/, 'must be a claim name'));
 
 /**
@@ -102,6 +124,39 @@ const SETTINGS = {
   },
   'secret:session': {
     SESSION_SECRET_ID: v.optional(secretId),
+  },
+  'secret:cosRotator': {
+    COS_ROTATOR_SECRET_ID: v.optional(secretId),
+  },
+  /** The rotation jobs (README, "Rotation"). */
+  tencentApi: {
+    TENCENT_API_TIMEOUT_MS: v.optional(integer(100, 30_000), '5000'),
+  },
+  'rotation:cos': {
+    CAM_ENDPOINT: v.optional(tencentApiUrl('cam'), 'https://cam.tencentcloudapi.com'),
+    STS_ENDPOINT: v.optional(tencentApiUrl('sts'), 'https://sts.tencentcloudapi.com'),
+    COS_KEY_TEST_ATTEMPTS: v.optional(integer(1, 20), '6'),
+    COS_KEY_TEST_DELAY_MS: v.optional(integer(0, 60_000), '1000'),
+    COS_STS_MAX_DURATION: v.optional(integer(1, 129_600)),
+    COS_KEY_GRACE_SECONDS: v.optional(integer(0, 2_592_000)),
+  },
+  'rotation:trtc': {
+    IM_REST_ENDPOINT: v.optional(
+      v.pipe(
+        v.string(),
+        v.check(
+          (s) =>
+            Object.hasOwn(IM_REST_ENDPOINTS, s) ||
+            /^(https:\/\/[a-z0-9.-]+|http:\/\/127\.0\.0\.1:\d+)\/?$/.test(s),
+          `must be one of ${Object.keys(IM_REST_ENDPOINTS).join(', ')} or an https origin`,
+        ),
+      ),
+      'china',
+    ),
+    TRTC_ADMIN_USER_ID: v.optional(
+      v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 _ -')),
+      'administrator',
+    ),
   },
   http: {
     CORS_ALLOWED_ORIGINS: v.optional(list, ''),
@@ -154,6 +209,15 @@ const SETTINGS = {
     API_THROTTLE_RATE_LIMIT: v.optional(integer(1, 100_000), '50'),
     API_THROTTLE_BURST_LIMIT: v.optional(integer(1, 100_000), '100'),
     AUTHORIZER_CACHE_SECONDS: v.optional(integer(0, 3600), '300'),
+    COS_ROTATION_SCHEDULE: v.optional(schedule, 'rate(30 days)'),
+    TRTC_ROTATION_SCHEDULE: v.optional(schedule, 'rate(365 days)'),
+    ROTATION_WINDOW: v.optional(
+      v.pipe(v.string(), v.regex(/^\d{1,2}h$/, 'must be a number of hours such as 2h')),
+      '2h',
+    ),
+    JOBS_SCHEDULE: v.optional(schedule, 'rate(1 hour)'),
+    /** false: the hourly jobs' rules are created disabled (the e2e stack invokes the jobs itself). */
+    JOBS_ENABLED: v.optional(bool, 'true'),
     RESERVED_CONCURRENCY: v.optional(
       v.pipe(
         list,
@@ -278,6 +342,7 @@ export interface Config {
     readonly trtc: SecretLocation;
     readonly cos: SecretLocation;
     readonly session: SecretLocation;
+    readonly cosRotator: SecretLocation;
     readonly ttlSeconds: number;
     readonly fetchRotationDate: boolean;
     readonly timeoutMs: number;
@@ -303,6 +368,22 @@ export interface Config {
     readonly defaultRole: string;
   };
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly rotation: RotationConfig;
+}
+
+/** Settings of the rotation jobs (README, "Rotation"). */
+export interface RotationConfig {
+  /** `url` to connect to; `host`, the public host name the request is addressed and signed for. */
+  readonly cam: { readonly url: string; readonly host: string };
+  readonly sts: { readonly url: string; readonly host: string };
+  readonly tencentApiTimeoutMs: number;
+  /** testSecret: attempts and the first backoff delay (doubling, at most 8x). */
+  readonly keyTest: { readonly attempts: number; readonly baseDelayMs: number };
+  /** How long the previous COS key stays active after a rotation. */
+  readonly cosKeyGraceSeconds: number;
+  /** IM REST API origin for account_check. */
+  readonly imRestEndpoint: string;
+  readonly trtcAdminUserId: string;
 }
 
 /** A configuration that cannot be used. The message lists every bad variable, never a value. */
@@ -499,6 +580,20 @@ export function loadConfig(
     { isLocal, keyPrefix: e.COS_KEY_PREFIX, maxSignatureSeconds: e.COS_MAX_EXPIRE },
     problems,
   );
+  const minimumGrace = minimumCosKeyGraceSeconds({
+    secretsTtlSeconds: e.SECRETS_TTL_SECONDS,
+    // The temporary keys the COS functions sign with or hand out (lib/cos) count toward the grace too.
+    credentialLifetimesSeconds: [
+      e.COS_MAX_EXPIRE,
+      e.COS_STS_MAX_DURATION ?? 0,
+      cos.sts ? Math.max(cos.sts.keySeconds, cos.credentialsExpiry.maxSeconds) : 0,
+    ],
+  });
+  if (e.COS_KEY_GRACE_SECONDS !== undefined && e.COS_KEY_GRACE_SECONDS < minimumGrace) {
+    problems.push(
+      `COS_KEY_GRACE_SECONDS must be at least ${minimumGrace} (SECRETS_TTL_SECONDS + the longest COS credential lifetime + 300)`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const location = (id: string | undefined, concern: SecretConcern, file?: string): SecretLocation =>
@@ -513,6 +608,7 @@ export function loadConfig(
       trtc: location(e.TRTC_SECRET_ID, 'trtc', e.TRTC_SECRET_FILE),
       cos: location(e.COS_SECRET_ID, 'cos', e.COS_SECRET_FILE),
       session: e.SESSION_SECRET_ID === undefined ? {} : { secretId: e.SESSION_SECRET_ID },
+      cosRotator: location(e.COS_ROTATOR_SECRET_ID, 'cosRotator'),
       ttlSeconds: e.SECRETS_TTL_SECONDS,
       fetchRotationDate: e.SECRETS_FETCH_ROTATION_DATE,
       timeoutMs: e.SECRETS_TIMEOUT_MS,
@@ -533,7 +629,24 @@ export function loadConfig(
     cos,
     rooms: { roles, defaultRole: e.ROOM_DEFAULT_ROLE },
     logLevel: e.LOG_LEVEL,
+    rotation: {
+      cam: tencentApiEndpoint(e.CAM_ENDPOINT, 'cam.tencentcloudapi.com'),
+      sts: tencentApiEndpoint(e.STS_ENDPOINT, 'sts.tencentcloudapi.com'),
+      tencentApiTimeoutMs: e.TENCENT_API_TIMEOUT_MS,
+      keyTest: { attempts: e.COS_KEY_TEST_ATTEMPTS, baseDelayMs: e.COS_KEY_TEST_DELAY_MS },
+      cosKeyGraceSeconds: e.COS_KEY_GRACE_SECONDS ?? minimumGrace,
+      imRestEndpoint: Object.hasOwn(IM_REST_ENDPOINTS, e.IM_REST_ENDPOINT)
+        ? IM_REST_ENDPOINTS[e.IM_REST_ENDPOINT as keyof typeof IM_REST_ENDPOINTS]
+        : e.IM_REST_ENDPOINT.replace(/\/$/, ''),
+      trtcAdminUserId: e.TRTC_ADMIN_USER_ID,
+    },
   });
+}
+
+/** A loopback URL keeps the service's public host name (the SDK signs for it); https names its own. */
+function tencentApiEndpoint(url: string, publicHost: string): { url: string; host: string } {
+  const parsed = new URL(url);
+  return { url: parsed.origin, host: parsed.protocol === 'https:' ? parsed.host : publicHost };
 }
 
 /**
@@ -553,6 +666,14 @@ export interface DeploySettings {
   readonly authorizerCacheSeconds: number;
   /** Function name -> reserved concurrency; functions not named have none. */
   readonly reservedConcurrency: Readonly<Record<string, number>>;
+  /** Rotation schedules (Secrets Manager) and the hourly jobs' schedule (EventBridge). */
+  readonly rotation: {
+    readonly cosSchedule: string;
+    readonly trtcSchedule: string;
+    readonly window: string;
+    readonly jobsSchedule: string;
+    readonly jobsEnabled: boolean;
+  };
 }
 
 /**
@@ -576,6 +697,13 @@ export function loadDeploySettings(env: Readonly<Record<string, string | undefin
     throttleBurstLimit: e.API_THROTTLE_BURST_LIMIT,
     authorizerCacheSeconds: e.AUTHORIZER_CACHE_SECONDS,
     reservedConcurrency: e.RESERVED_CONCURRENCY,
+    rotation: {
+      cosSchedule: e.COS_ROTATION_SCHEDULE,
+      trtcSchedule: e.TRTC_ROTATION_SCHEDULE,
+      window: e.ROTATION_WINDOW,
+      jobsSchedule: e.JOBS_SCHEDULE,
+      jobsEnabled: e.JOBS_ENABLED,
+    },
   });
 }
 

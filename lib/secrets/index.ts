@@ -26,6 +26,8 @@ export {
 export { type FileSecretSourceOptions, fileSecretSource } from './fileSecretSource';
 export { parseSecret, type SecretSchema } from './parseSecret';
 export {
+  type CosRotatorSecret,
+  CosRotatorSecretSchema,
   type CosSecret,
   CosSecretSchema,
   type SessionSecret,

@@ -158,3 +158,43 @@ export const SessionSecretSchema = v.pipe(
  * ```
  */
 export type SessionSecret = v.InferOutput<typeof SessionSecretSchema>;
+
+/**
+ * The COS key rotator's own credential (one JSON secret readable only by `rotateCosKey`): a CAM identity
+ * whose policy allows `cam:ListAccessKeys`, `cam:CreateAccessKey`, `cam:UpdateAccessKey` and
+ * `cam:DeleteAccessKey` on the COS user only (README, "Rotation"), never the COS user's own key.
+ *
+ * - `secretId`, `secretKey`: the rotator's API key.
+ * - `targetUin`: the UIN of the CAM user whose key signs COS requests (`TargetUin` of the CAM calls).
+ *
+ * @example
+ * ```ts
+ * const rotator = parseSecret(CosRotatorSecretSchema, secretString, 'cos-rotator');
+ * camAccessKeys(tencentApiCaller(cam, rotator, { timeoutMs }), rotator.targetUin);
+ * ```
+ */
+export const CosRotatorSecretSchema = v.pipe(
+  v.object({
+    secretId: v.pipe(
+      v.string(),
+      v.regex(/^[\x21-\x7e]+$/),
+      v.description('a non-empty string of visible ASCII characters'),
+    ),
+    secretKey: v.pipe(
+      v.string(),
+      v.regex(/^[\x21-\x7e]+$/),
+      v.description('a non-empty string of visible ASCII characters'),
+    ),
+    targetUin: v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(1),
+      v.maxValue(Number.MAX_SAFE_INTEGER),
+      v.description('the UIN (a positive integer) of the CAM user whose key signs COS requests'),
+    ),
+  }),
+  v.description('a JSON object'),
+);
+
+/** The COS key rotator's credential after validation. */
+export type CosRotatorSecret = v.InferOutput<typeof CosRotatorSecretSchema>;

@@ -33,6 +33,40 @@ const route = (withAuthorizer = true) => ({
     ? { AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: 'A' } }
     : { AuthorizationType: 'NONE' },
 });
+/** A CloudFormation Fn::Sub string naming a secret. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not JavaScript
+const sub = (name: string) => ['arn:', '${AWS::Partition}', ':secretsmanager:x:y:secret:', name].join('');
+const SECRET_ARN = sub('app/cos-??????');
+const ROTATION_ACTIONS = [
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecretVersionStage',
+];
+const schedule = (properties: Record<string, unknown> = {}) => ({
+  Type: 'AWS::SecretsManager::RotationSchedule',
+  Properties: {
+    SecretId: 'app/cos',
+    RotationLambdaARN: { 'Fn::GetAtt': ['F', 'Arn'] },
+    RotateImmediatelyOnUpdate: false,
+    RotationRules: { ScheduleExpression: 'rate(30 days)', Duration: '2h' },
+    ...properties,
+  },
+});
+const invokedBySecretsManager = (properties: Record<string, unknown> = {}) => ({
+  Type: 'AWS::Lambda::Permission',
+  Properties: {
+    FunctionName: { 'Fn::GetAtt': ['F', 'Arn'] },
+    Action: 'lambda:InvokeFunction',
+    Principal: 'secretsmanager.amazonaws.com',
+    SourceAccount: { Ref: 'AWS::AccountId' },
+    ...properties,
+  },
+});
+const rule = (properties: Record<string, unknown> = {}) => ({
+  Type: 'AWS::Events::Rule',
+  Properties: { ScheduleExpression: 'rate(1 hour)', State: 'ENABLED', ...properties },
+});
 const authorizer = (properties: Record<string, unknown> = {}) => ({
   Type: 'AWS::ApiGatewayV2::Authorizer',
   Properties: {
@@ -56,11 +90,16 @@ const stage = (
 const good = {
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not JavaScript
   R: role([{ 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:x' }]),
+  Rotator: role([{ 'Fn::Sub': SECRET_ARN }], ROTATION_ACTIONS),
   F: fn(),
   Route: route(),
+  Schedule: schedule(),
+  Permission: invokedBySecretsManager(),
+  Job: rule(),
   Auth: authorizer(),
   Stage: stage(),
 };
+const { SourceAccount: _sourceAccount, ...unscopedPermission } = invokedBySecretsManager().Properties;
 
 function failedRules(resources: Record<string, unknown>): string[] {
   const file = join(dir, `${Math.random().toString(36).slice(2)}.json`);
@@ -92,6 +131,76 @@ describe('policy/template.guard', () => {
       'no_wildcard_iam_resources',
     ],
     ['an IAM wildcard action', { ...good, Wide: role('arn:x', '*') }, 'no_wildcard_iam_actions'],
+    [
+      'no rotation schedule',
+      { R: good.R, F: good.F, Route: good.Route, Permission: good.Permission, Job: good.Job },
+      'secrets_are_rotated',
+    ],
+    [
+      'a schedule that rotates on deployment',
+      { ...good, Schedule: schedule({ RotateImmediatelyOnUpdate: true }) },
+      'rotation_schedules_are_explicit',
+    ],
+    [
+      'a schedule without RotateImmediatelyOnUpdate',
+      { ...good, Schedule: schedule({ RotateImmediatelyOnUpdate: undefined }) },
+      'rotation_schedules_are_explicit',
+    ],
+    [
+      'a schedule without a Duration',
+      { ...good, Schedule: schedule({ RotationRules: { ScheduleExpression: 'rate(30 days)' } }) },
+      'rotation_schedules_are_explicit',
+    ],
+    [
+      'a schedule without a ScheduleExpression',
+      { ...good, Schedule: schedule({ RotationRules: { AutomaticallyAfterDays: 30, Duration: '2h' } }) },
+      'rotation_schedules_are_explicit',
+    ],
+    [
+      'a Secrets Manager permission without SourceAccount',
+      { ...good, Permission: { Type: 'AWS::Lambda::Permission', Properties: unscopedPermission } },
+      'secretsmanager_invocations_are_scoped',
+    ],
+    [
+      'no Secrets Manager permission at all',
+      { R: good.R, F: good.F, Route: good.Route, Schedule: good.Schedule, Job: good.Job },
+      'secretsmanager_invocations_are_scoped',
+    ],
+    [
+      'secretsmanager:* in a role',
+      { ...good, Wide: role([{ 'Fn::Sub': SECRET_ARN }], ['secretsmanager:*']) },
+      'secretsmanager_actions_are_allowlisted',
+    ],
+    [
+      'secretsmanager:DeleteSecret in a role',
+      { ...good, Wide: role([{ 'Fn::Sub': SECRET_ARN }], 'secretsmanager:DeleteSecret') },
+      'secretsmanager_actions_are_allowlisted',
+    ],
+    [
+      'a rotation grant on two secrets',
+      {
+        ...good,
+        Rotator: role(
+          [{ 'Fn::Sub': SECRET_ARN }, { 'Fn::Sub': SECRET_ARN.replace('cos', 'trtc') }],
+          ROTATION_ACTIONS,
+        ),
+      },
+      'secret_writes_name_one_secret',
+    ],
+    [
+      'a rotation grant on a secret name pattern with a wildcard',
+      {
+        ...good,
+        Rotator: role([{ 'Fn::Sub': sub('app/*') }], ROTATION_ACTIONS),
+      },
+      'secret_writes_name_one_secret',
+    ],
+    [
+      'no scheduled job',
+      { R: good.R, F: good.F, Route: good.Route, Schedule: good.Schedule, Permission: good.Permission },
+      'jobs_are_scheduled',
+    ],
+    ['a disabled scheduled job', { ...good, Job: rule({ State: 'DISABLED' }) }, 'jobs_are_scheduled'],
     [
       'an authorizer without identity source',
       { ...good, Auth: authorizer({ IdentitySource: [] }) },

@@ -131,6 +131,14 @@ export async function startFakeImRest(options: FakeImRestOptions = {}): Promise<
   let fault: FakeImRestFault | null = null;
   let faultUsesLeft = Number.POSITIVE_INFINITY;
 
+  function setApp(app: FakeImApp): void {
+    apps.set(app.sdkAppId, app);
+  }
+  function setFault(next: FakeImRestFault | null): void {
+    fault = next;
+    faultUsesLeft = next?.times ?? Number.POSITIVE_INFINITY;
+  }
+
   const takeFault = (): FakeImRestFault | null => {
     if (fault === null) return null;
     const current = fault;
@@ -165,6 +173,19 @@ export async function startFakeImRest(options: FakeImRestOptions = {}): Promise<
   const answer = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://fake');
     const body = await readBody(request);
+    if (url.pathname.startsWith('/__admin/')) {
+      // For tests in other processes: POST apps (a FakeImApp) or fault (a fault or null), GET or DELETE calls.
+      const path = `${request.method} ${url.pathname.slice(9)}`;
+      if (path === 'POST apps') setApp(JSON.parse(body) as FakeImApp);
+      else if (path === 'POST fault') setFault(JSON.parse(body || 'null') as FakeImRestFault | null);
+      else if (path === 'DELETE calls') calls.length = 0;
+      else if (path !== 'GET calls') {
+        response.writeHead(404, { 'content-type': 'application/json' }).end('{}');
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ calls }));
+      return;
+    }
     const record = (errorCode: number | null): void => {
       calls.push({
         path: url.pathname,
@@ -243,13 +264,8 @@ export async function startFakeImRest(options: FakeImRestOptions = {}): Promise<
 
   return {
     url: `http://127.0.0.1:${port}`,
-    setApp: (app) => {
-      apps.set(app.sdkAppId, app);
-    },
-    setFault: (next) => {
-      fault = next;
-      faultUsesLeft = next?.times ?? Number.POSITIVE_INFINITY;
-    },
+    setApp,
+    setFault,
     calls,
     resetCalls: () => {
       calls.length = 0;

@@ -138,7 +138,7 @@ describe('startFakeSecretsManager', () => {
         headers: {
           authorization: 'AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/secretsmanager/aws4_request',
           'content-type': 'application/x-amz-json-1.1',
-          'x-amz-target': 'secretsmanager.PutSecretValue',
+          'x-amz-target': 'secretsmanager.DeleteSecret',
         },
         body: '{}',
       });

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import * as v from 'valibot';
 
 // A loopback stand-in for AWS Secrets Manager that speaks the AWS JSON 1.1 protocol well enough for the
-// real AWS SDK v3 client (GetSecretValue, DescribeSecret), with fault injection. No emulator (LocalStack,
+// real AWS SDK v3 client (GetSecretValue, DescribeSecret, and the rotation calls PutSecretValue and
+// UpdateSecretVersionStage, with versions and staging labels as the service keeps them), with fault
+// injection. No emulator (LocalStack,
 // moto) can be installed here, and mocking `client.send` would not exercise signing, serialization,
 // timeouts or connection handling: this server does. Only `node:http`.
 
@@ -16,7 +18,18 @@ import * as v from 'valibot';
  * fake.callCount('GetSecretValue' satisfies FakeSecretsManagerOperation, 'trtc');
  * ```
  */
-export type FakeSecretsManagerOperation = 'GetSecretValue' | 'DescribeSecret';
+export type FakeSecretsManagerOperation =
+  | 'GetSecretValue'
+  | 'DescribeSecret'
+  | 'PutSecretValue'
+  | 'UpdateSecretVersionStage';
+
+const OPERATIONS: readonly FakeSecretsManagerOperation[] = [
+  'GetSecretValue',
+  'DescribeSecret',
+  'PutSecretValue',
+  'UpdateSecretVersionStage',
+];
 
 const FaultSchema = v.intersect([
   v.variant('kind', [
@@ -28,14 +41,19 @@ const FaultSchema = v.intersect([
     v.object({ kind: v.literal('throttle') }),
     v.object({ kind: v.literal('reset') }),
     v.object({ kind: v.literal('notFound') }),
+    // The request is carried out, then the connection drops: the client sees a failure for a change
+    // that happened (the case that makes per-token idempotency necessary).
+    v.object({ kind: v.literal('lostResponse') }),
   ]),
   v.object({
     /** Apply to the next `times` matching requests only, then be healthy again. Default: until cleared. */
     times: v.exactOptional(v.pipe(v.number(), v.integer(), v.minValue(1))),
     /** Apply to this operation only. Default: every operation. */
-    operation: v.exactOptional(v.picklist(['GetSecretValue', 'DescribeSecret'])),
+    operation: v.exactOptional(v.picklist(OPERATIONS)),
     /** Apply to requests for these secret ids only. Default: every secret. */
     secretIds: v.exactOptional(v.array(v.string())),
+    /** Let this many matching requests through first (to hit, say, the third DescribeSecret). Default 0. */
+    skip: v.exactOptional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   }),
 ]);
 
@@ -45,7 +63,8 @@ const FaultSchema = v.intersect([
  * - `status`: a 5xx with an `InternalServiceError` body;
  * - `throttle`: 400 `ThrottlingException`;
  * - `reset`: destroy the socket without answering;
- * - `notFound`: 400 `ResourceNotFoundException` as if the secret were deleted.
+ * - `notFound`: 400 `ResourceNotFoundException` as if the secret were deleted;
+ * - `lostResponse`: carry the request out, then destroy the socket without answering.
  *
  * @example
  * ```ts
@@ -121,6 +140,16 @@ export interface FakeSecretsManager {
   ): { arn: string; versionId: string };
   /** Removes a secret; later reads answer `ResourceNotFoundException`. Returns whether it existed. */
   deleteSecret(secretId: string): boolean;
+  /**
+   * Plays the part Secrets Manager plays when a rotation starts: adds the empty version `token` with the
+   * AWSPENDING label. Refused (as RotateSecret is) while AWSPENDING sits on a version that is not
+   * AWSCURRENT, i.e. while an earlier rotation has not finished.
+   */
+  beginRotation(secretId: string, token: string): void;
+  /** Every version of a secret, oldest first, with its labels (for assertions). */
+  versions(secretId: string): FakeSecretVersion[];
+  /** Sets (or with `null` clears) the next rotation date, as a finished rotation schedules it. */
+  setNextRotationDate(secretId: string, date: Date | null): void;
   /** Every API request received since start or the last `resetCalls()`, oldest first. */
   readonly calls: readonly FakeSecretsManagerCall[];
   /** How many requests named this operation (and, when given, this secret id). */
@@ -149,9 +178,25 @@ export interface FakeSecretsManagerOptions {
   readonly now?: () => number;
 }
 
+/**
+ * One version of a secret as the fake holds it. `secretString` is `undefined` for the empty version a
+ * rotation starts with.
+ *
+ * @example
+ * ```ts
+ * expect(fake.versions('cos').map((v) => v.stages)).toEqual([['AWSPREVIOUS'], ['AWSCURRENT', 'AWSPENDING']]);
+ * ```
+ */
+export interface FakeSecretVersion {
+  readonly versionId: string;
+  readonly secretString: string | undefined;
+  readonly createdAt: number;
+  readonly stages: string[];
+}
+
 interface SecretVersion {
   readonly versionId: string;
-  readonly secretString: string;
+  secretString: string | undefined;
   readonly createdAt: number;
   readonly stages: Set<string>;
 }
@@ -161,6 +206,9 @@ interface StoredSecret {
   readonly arn: string;
   readonly createdAt: number;
   lastChangedAt: number;
+  lastRotatedAt: number | undefined;
+  /** Set once a rotation has begun (RotateSecret configures rotation). */
+  rotationEnabled: boolean;
   nextRotationDate: Date | undefined;
   readonly versions: SecretVersion[];
 }
@@ -178,15 +226,22 @@ class ServiceError extends Error {
 const JSON_11 = 'application/x-amz-json-1.1';
 const MAX_BODY_BYTES = 1024 * 1024;
 const NOT_FOUND_MESSAGE = "Secrets Manager can't find the specified secret.";
+const NO_VALUE_MESSAGE =
+  "Secrets Manager can't find the specified secret value for staging label or version.";
+const CURRENT = 'AWSCURRENT';
+const PREVIOUS = 'AWSPREVIOUS';
+const PENDING = 'AWSPENDING';
 
 /**
  * Starts a fake AWS Secrets Manager on loopback.
  *
- * API: `POST /` with `x-amz-target: secretsmanager.GetSecretValue | secretsmanager.DescribeSecret`, a
- * SigV4 `authorization` header (only its presence and scheme are checked, so a test proves the client
- * signs) and a JSON body. Admin API for other processes: `POST /__admin/fault` (a fault or `null`),
- * `PUT /__admin/secrets/<id>` (body = secret string; query `versionId`, `nextRotationDate`),
- * `DELETE /__admin/secrets/<id>`, `GET /__admin/calls`, `DELETE /__admin/calls`.
+ * API: `POST /` with `x-amz-target: secretsmanager.<GetSecretValue | DescribeSecret | PutSecretValue |
+ * UpdateSecretVersionStage>`, a SigV4 `authorization` header (only its presence and scheme are checked,
+ * so a test proves the client signs) and a JSON body. Admin API for other processes: `POST
+ * /__admin/fault` (a fault or `null`), `PUT /__admin/secrets/<id>` (body = secret string; query
+ * `versionId`, `nextRotationDate`), `GET /__admin/secrets/<id>` (its versions), `POST
+ * /__admin/secrets/<id>/rotation?token=<t>` (begin a rotation), `DELETE /__admin/secrets/<id>`,
+ * `GET /__admin/calls`, `DELETE /__admin/calls`.
  *
  * @example
  * ```ts
@@ -211,6 +266,7 @@ export async function startFakeSecretsManager(
   const pendingTimers = new Set<NodeJS.Timeout>();
   let fault: FakeSecretsManagerFault | null = null;
   let faultUsesLeft = Number.POSITIVE_INFINITY;
+  let faultSkipsLeft = 0;
 
   const findSecret = (secretId: string): StoredSecret | undefined => {
     const byName = secrets.get(secretId);
@@ -219,9 +275,7 @@ export async function startFakeSecretsManager(
     return undefined;
   };
 
-  const putSecret: FakeSecretsManager['putSecret'] = (secretId, secretString, putOptions = {}) => {
-    if (typeof secretString !== 'string') throw new TypeError('putSecret: secretString must be a string');
-    const at = now();
+  const createSecret = (secretId: string, at: number): StoredSecret => {
     let secret = findSecret(secretId);
     if (secret === undefined) {
       // Real ARNs end with '-' and 6 random characters.
@@ -231,21 +285,67 @@ export async function startFakeSecretsManager(
         arn: `arn:aws:secretsmanager:us-east-1:000000000000:secret:${secretId}-${suffix}`,
         createdAt: at,
         lastChangedAt: at,
+        lastRotatedAt: undefined,
+        rotationEnabled: false,
         nextRotationDate: undefined,
         versions: [],
       };
       secrets.set(secretId, secret);
     }
-    for (const version of secret.versions) {
-      version.stages.delete('AWSPREVIOUS');
-      if (version.stages.delete('AWSCURRENT')) version.stages.add('AWSPREVIOUS');
-    }
+    return secret;
+  };
+
+  const putSecret: FakeSecretsManager['putSecret'] = (secretId, secretString, putOptions = {}) => {
+    if (typeof secretString !== 'string') throw new TypeError('putSecret: secretString must be a string');
+    const at = now();
+    const secret = createSecret(secretId, at);
     const versionId = putOptions.versionId ?? randomUUID();
-    secret.versions.push({ versionId, secretString, createdAt: at, stages: new Set(['AWSCURRENT']) });
+    const version: SecretVersion = { versionId, secretString, createdAt: at, stages: new Set() };
+    secret.versions.push(version);
+    attachLabel(secret, CURRENT, version);
     secret.lastChangedAt = at;
     if (putOptions.nextRotationDate !== undefined)
       secret.nextRotationDate = putOptions.nextRotationDate ?? undefined;
     return { arn: secret.arn, versionId };
+  };
+
+  const beginRotation: FakeSecretsManager['beginRotation'] = (secretId, token) => {
+    const secret = findSecret(secretId);
+    if (secret === undefined) throw new ServiceError(400, 'ResourceNotFoundException', NOT_FOUND_MESSAGE);
+    const pending = labelled(secret, PENDING);
+    if (pending !== undefined && !pending.stages.has(CURRENT)) {
+      throw new ServiceError(
+        400,
+        'InvalidRequestException',
+        "A previous rotation isn't complete. That rotation will be reattempted.",
+      );
+    }
+    if (secret.versions.some((version) => version.versionId === token)) {
+      throw new ServiceError(400, 'ResourceExistsException', `Version ${token} already exists.`);
+    }
+    const version: SecretVersion = {
+      versionId: token,
+      secretString: undefined,
+      createdAt: now(),
+      stages: new Set(),
+    };
+    secret.versions.push(version);
+    attachLabel(secret, PENDING, version);
+    secret.rotationEnabled = true;
+  };
+
+  const versions: FakeSecretsManager['versions'] = (secretId) =>
+    (findSecret(secretId)?.versions ?? []).map((version) => ({
+      versionId: version.versionId,
+      secretString: version.secretString,
+      createdAt: version.createdAt,
+      stages: [...version.stages],
+    }));
+
+  const setNextRotationDate: FakeSecretsManager['setNextRotationDate'] = (secretId, date) => {
+    const secret = findSecret(secretId);
+    if (secret === undefined) throw new TypeError(`no secret ${secretId}`);
+    secret.nextRotationDate = date ?? undefined;
   };
 
   const deleteSecret = (secretId: string): boolean => {
@@ -256,12 +356,18 @@ export async function startFakeSecretsManager(
   const setFault = (next: FakeSecretsManagerFault | null): void => {
     fault = next === null ? null : parseFakeSecretsManagerFault(next);
     faultUsesLeft = fault?.times ?? Number.POSITIVE_INFINITY;
+    faultSkipsLeft = fault?.skip ?? 0;
   };
 
   const takeFault = (operation: string, secretId: string | null): FakeSecretsManagerFault | null => {
     if (fault === null || (fault.operation !== undefined && fault.operation !== operation)) return null;
-    if (fault.secretIds !== undefined && (secretId === null || !fault.secretIds.includes(secretId)))
+    // A secret may be named by its name or its ARN (rotation functions use the ARN from DescribeSecret).
+    const name = secretId === null ? null : (findSecret(secretId)?.name ?? secretId);
+    if (fault.secretIds !== undefined && (name === null || !fault.secretIds.includes(name))) return null;
+    if (faultSkipsLeft > 0) {
+      faultSkipsLeft -= 1;
       return null;
+    }
     const taken = fault;
     faultUsesLeft -= 1;
     if (faultUsesLeft <= 0) fault = null;
@@ -274,12 +380,17 @@ export async function startFakeSecretsManager(
     const secret = findSecret(requireSecretId(input));
     if (secret === undefined) throw new ServiceError(400, 'ResourceNotFoundException', NOT_FOUND_MESSAGE);
     const { VersionId: versionId, VersionStage: versionStage } = input;
+    // As the service: a version id alone names that version whatever its labels; a label alone (or
+    // neither: AWSCURRENT) names the version that carries it; both must agree.
+    const stage = typeof versionStage === 'string' ? versionStage : versionId === undefined ? CURRENT : null;
     const version = secret.versions.find(
       (candidate) =>
         (typeof versionId !== 'string' || candidate.versionId === versionId) &&
-        candidate.stages.has(typeof versionStage === 'string' ? versionStage : 'AWSCURRENT'),
+        (stage === null || candidate.stages.has(stage)),
     );
-    if (version === undefined) throw new ServiceError(400, 'ResourceNotFoundException', NOT_FOUND_MESSAGE);
+    if (version?.secretString === undefined) {
+      throw new ServiceError(400, 'ResourceNotFoundException', NO_VALUE_MESSAGE);
+    }
     return {
       ARN: secret.arn,
       Name: secret.name,
@@ -296,21 +407,110 @@ export async function startFakeSecretsManager(
     return {
       ARN: secret.arn,
       Name: secret.name,
-      RotationEnabled: secret.nextRotationDate !== undefined,
+      RotationEnabled: secret.rotationEnabled || secret.nextRotationDate !== undefined,
       ...(secret.nextRotationDate === undefined
         ? {}
         : { NextRotationDate: epochSeconds(secret.nextRotationDate.getTime()) }),
       LastChangedDate: epochSeconds(secret.lastChangedAt),
+      ...(secret.lastRotatedAt === undefined ? {} : { LastRotatedDate: epochSeconds(secret.lastRotatedAt) }),
       CreatedDate: epochSeconds(secret.createdAt),
+      // Only versions that carry a label, as the service lists them.
       VersionIdsToStages: Object.fromEntries(
-        secret.versions.map((version) => [version.versionId, [...version.stages]]),
+        secret.versions
+          .filter((version) => version.stages.size > 0)
+          .map((version) => [version.versionId, [...version.stages]]),
       ),
     };
+  };
+
+  const putSecretValue = (input: Record<string, unknown>): unknown => {
+    const secret = findSecret(requireSecretId(input));
+    if (secret === undefined) throw new ServiceError(400, 'ResourceNotFoundException', NOT_FOUND_MESSAGE);
+    const { ClientRequestToken: token, SecretString: secretString, VersionStages: stages } = input;
+    if (typeof token !== 'string' || !/^[\x21-\x7e]{32,64}$/.test(token)) {
+      throw new ServiceError(
+        400,
+        'InvalidParameterException',
+        'ClientRequestToken must be 32 to 64 characters.',
+      );
+    }
+    if (typeof secretString !== 'string') {
+      throw new ServiceError(400, 'InvalidParameterException', 'SecretString must be a string.');
+    }
+    const labels = stages === undefined ? [CURRENT] : stages;
+    if (!Array.isArray(labels) || labels.length === 0 || labels.some((label) => typeof label !== 'string')) {
+      throw new ServiceError(400, 'InvalidParameterException', 'VersionStages must list staging labels.');
+    }
+    let version = secret.versions.find((candidate) => candidate.versionId === token);
+    if (version?.secretString !== undefined) {
+      // Idempotency per token: the same value again is ignored, a different one is refused.
+      if (version.secretString !== secretString) {
+        throw new ServiceError(
+          400,
+          'ResourceExistsException',
+          "You can't modify an existing version, you can only create a new version.",
+        );
+      }
+      return { ARN: secret.arn, Name: secret.name, VersionId: token, VersionStages: [...version.stages] };
+    }
+    if (version === undefined) {
+      version = { versionId: token, secretString, createdAt: now(), stages: new Set() };
+      secret.versions.push(version);
+    } else {
+      version.secretString = secretString;
+    }
+    for (const label of labels as string[]) attachLabel(secret, label, version);
+    secret.lastChangedAt = now();
+    return { ARN: secret.arn, Name: secret.name, VersionId: token, VersionStages: [...version.stages] };
+  };
+
+  const updateSecretVersionStage = (input: Record<string, unknown>): unknown => {
+    const secret = findSecret(requireSecretId(input));
+    if (secret === undefined) throw new ServiceError(400, 'ResourceNotFoundException', NOT_FOUND_MESSAGE);
+    const { VersionStage: label, MoveToVersionId: moveTo, RemoveFromVersionId: removeFrom } = input;
+    if (typeof label !== 'string' || label === '') {
+      throw new ServiceError(400, 'InvalidParameterException', 'VersionStage must be a staging label.');
+    }
+    const byId = (id: unknown): SecretVersion | undefined =>
+      typeof id === 'string' ? secret.versions.find((version) => version.versionId === id) : undefined;
+    const holder = labelled(secret, label);
+    if (removeFrom !== undefined && (byId(removeFrom) === undefined || holder !== byId(removeFrom))) {
+      throw new ServiceError(
+        400,
+        'InvalidParameterException',
+        `The staging label ${label} isn't attached to version ${String(removeFrom)}.`,
+      );
+    }
+    if (moveTo !== undefined) {
+      const target = byId(moveTo);
+      if (target === undefined) throw new ServiceError(400, 'ResourceNotFoundException', NO_VALUE_MESSAGE);
+      // The service refuses to take a label from a version that the request does not name.
+      if (holder !== undefined && holder !== target && removeFrom === undefined) {
+        throw new ServiceError(
+          400,
+          'InvalidParameterException',
+          `The staging label ${label} is currently attached to version ${holder.versionId}; name it in RemoveFromVersionId.`,
+        );
+      }
+      if (holder !== target) {
+        attachLabel(secret, label, target);
+        if (label === CURRENT) secret.lastRotatedAt = now();
+      }
+    } else if (holder !== undefined) {
+      if (label === CURRENT) {
+        throw new ServiceError(400, 'InvalidParameterException', 'AWSCURRENT can only be moved.');
+      }
+      holder.stages.delete(label);
+    }
+    secret.lastChangedAt = now();
+    return { ARN: secret.arn, Name: secret.name };
   };
 
   const operations: Record<FakeSecretsManagerOperation, (input: Record<string, unknown>) => unknown> = {
     GetSecretValue: getSecretValue,
     DescribeSecret: describeSecret,
+    PutSecretValue: putSecretValue,
+    UpdateSecretVersionStage: updateSecretVersionStage,
   };
 
   const handleApi = (request: IncomingMessage, response: ServerResponse, body: string): void => {
@@ -388,6 +588,16 @@ export async function startFakeSecretsManager(
       case 'notFound':
         sendError(response, new ServiceError(400, 'ResourceNotFoundException', NOT_FOUND_MESSAGE));
         return;
+      case 'lostResponse':
+        if (isRecord(input) && isOperation(operation)) {
+          try {
+            operations[operation](input);
+          } catch {
+            // The client sees a dropped connection either way.
+          }
+        }
+        request.socket.destroy();
+        return;
     }
   };
 
@@ -407,8 +617,26 @@ export async function startFakeSecretsManager(
       sendJson(response, 200, {});
       return;
     }
+    const rotation = /^secrets\/(.+)\/rotation$/.exec(path);
+    if (rotation !== null && request.method === 'POST') {
+      const secretId = decodeURIComponent(rotation[1] as string);
+      const token = url.searchParams.get('token') ?? randomUUID();
+      try {
+        beginRotation(secretId, token);
+      } catch (error) {
+        sendJson(response, 409, { error: error instanceof Error ? error.message : String(error) });
+        return;
+      }
+      sendJson(response, 200, { token });
+      return;
+    }
     if (path.startsWith('secrets/') && path.length > 'secrets/'.length) {
       const secretId = decodeURIComponent(path.slice('secrets/'.length));
+      if (request.method === 'GET') {
+        const found = findSecret(secretId);
+        sendJson(response, found === undefined ? 404 : 200, { versions: versions(secretId) });
+        return;
+      }
       if (request.method === 'PUT') {
         const rotation = url.searchParams.get('nextRotationDate');
         const versionId = url.searchParams.get('versionId');
@@ -463,6 +691,9 @@ export async function startFakeSecretsManager(
     url: `http://${host}:${port}`,
     putSecret,
     deleteSecret,
+    beginRotation,
+    versions,
+    setNextRotationDate,
     get calls() {
       return [...calls];
     },
@@ -494,7 +725,23 @@ function requireSecretId(input: Record<string, unknown>): string {
 }
 
 function isOperation(operation: string): operation is FakeSecretsManagerOperation {
-  return operation === 'GetSecretValue' || operation === 'DescribeSecret';
+  return (OPERATIONS as readonly string[]).includes(operation);
+}
+
+function labelled(secret: StoredSecret, label: string): SecretVersion | undefined {
+  return secret.versions.find((version) => version.stages.has(label));
+}
+
+/** Puts `label` on `target` only; moving AWSCURRENT hands AWSPREVIOUS to the version that had it. */
+function attachLabel(secret: StoredSecret, label: string, target: SecretVersion): void {
+  const holder = labelled(secret, label);
+  if (holder === target) return;
+  holder?.stages.delete(label);
+  if (label === CURRENT && holder !== undefined) {
+    labelled(secret, PREVIOUS)?.stages.delete(PREVIOUS);
+    holder.stages.add(PREVIOUS);
+  }
+  target.stages.add(label);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

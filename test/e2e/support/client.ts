@@ -294,7 +294,15 @@ function recordIssuedTokens(json: unknown, countResponse = true): void {
 }
 
 /** The functions of serverless.yml. */
-export type FunctionKey = 'authorizer' | 'userSig' | 'privateMapKey' | 'cosSign' | 'cosCredentials';
+export type FunctionKey =
+  | 'authorizer'
+  | 'userSig'
+  | 'privateMapKey'
+  | 'cosSign'
+  | 'cosCredentials'
+  | 'rotateCosKey'
+  | 'rotateTrtcKey'
+  | 'checkTrtcKey';
 
 /** The function behind each token route. */
 export const FUNCTION_OF_ROUTE: Readonly<Record<Route, FunctionKey>> = {
@@ -321,7 +329,9 @@ export async function invokeFunction(functionKey: FunctionKey, event: unknown): 
     body: JSON.stringify(event),
   });
   if (response.status !== 200) throw new Error(`invoke ${name}: HTTP ${response.status}`);
-  const result: unknown = await response.json();
+  // A function that returns nothing (a rotation step) has an empty result.
+  const text = await response.text();
+  const result: unknown = text === '' ? undefined : JSON.parse(text);
   throwOnEmulatedFunctionError(result);
   recordIssuedTokens(
     typeof result === 'object' && result !== null && 'body' in result && typeof result.body === 'string'

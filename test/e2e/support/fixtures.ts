@@ -142,3 +142,14 @@ export const ERROR_CODE_STATUS: Readonly<Record<string, number>> = Object.freeze
   SESSION_KEYS_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
 });
+
+/** Rotation jobs (issue 10): the COS rotator's secret, the CAM users, and the fake Tencent endpoints' seed. */
+export const COS_ROTATOR_SECRET_ID = 'e2e/cos-rotator';
+export const E2E_CAM = Object.freeze({ ownerUin: 200_000, cosUserUin: 200_001, rotatorUin: 200_002 });
+export const E2E_COS_ROTATOR = Object.freeze({
+  secretId: 'AKIDe2eFAKErotatorKey6a8c0e2f4b1d',
+  secretKey: 'e2eFAKErotatorSecretKey9d7f5b3a1c',
+  targetUin: E2E_CAM.cosUserUin,
+});
+/** The IM app administrator the TRTC key check signs its ticket for. */
+export const E2E_TRTC_ADMIN = 'e2e_admin';

@@ -16,6 +16,9 @@ declare module 'vitest' {
     e2eSecretsManagerUrl: string;
     /** The fake Tencent STS (admin API under `/__admin/`). */
     e2eStsUrl: string;
+    /** The fake Tencent Cloud API (CAM, STS) and IM REST API of the rotation jobs. */
+    e2eTencentCloudUrl: string;
+    e2eImRestUrl: string;
     /** Everything serverless-offline and the functions printed. */
     e2eLogFile: string;
     /** Where the tests record every session token they sent and every token they received. */
@@ -31,6 +34,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('e2eLambdaUrl', stack.lambdaUrl);
   project.provide('e2eSecretsManagerUrl', stack.fakeSecretsManagerUrl);
   project.provide('e2eStsUrl', stack.fakeStsUrl);
+  project.provide('e2eTencentCloudUrl', stack.fakeTencentCloudUrl);
+  project.provide('e2eImRestUrl', stack.fakeImRestUrl);
   project.provide('e2eLogFile', stack.logFile);
   project.provide('e2eRecordFile', join(stack.runDir, 'tokens.tsv'));
   project.provide('e2eSession', { ...E2E_SESSION });

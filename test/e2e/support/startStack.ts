@@ -18,6 +18,7 @@ import {
   SESSION_SECRET_ID,
   TRTC_SECRET_ID,
 } from './fixtures';
+import { startRotationFakes } from './rotationFakes';
 
 // Starts the whole service the way `npm start` does, but on the `e2e` stage: serverless-offline (API
 // Gateway HTTP API emulation, the Lambda authorizer, one worker thread per warm function) in its own
@@ -45,6 +46,9 @@ export interface E2eStack {
   readonly fakeSecretsManagerUrl: string;
   /** The fake Tencent STS (`COS_STS_ENDPOINT` of the e2e stage); its admin API lives under `/__admin/`. */
   readonly fakeStsUrl: string;
+  /** The fake Tencent Cloud API (CAM, STS) and IM REST API of the rotation jobs (admin under `/__admin/`). */
+  readonly fakeTencentCloudUrl: string;
+  readonly fakeImRestUrl: string;
   /** Every line serverless-offline and the functions wrote to stdout and stderr. */
   readonly logFile: string;
   /** A temporary directory for this run (the log file, records of tokens the tests used). */
@@ -139,6 +143,8 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
     const fake = await startFakeSecretsManager();
     cleanups.push(() => fake.close());
     seed(fake);
+    const rotation = await startRotationFakes(fake);
+    cleanups.push(() => rotation.close());
 
     // The CAM key of the COS secret is the one key the fake STS knows.
     const sts = await startFakeSts({
@@ -187,7 +193,7 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       HTTP_PORT: String(httpPort),
       LAMBDA_PORT: String(lambdaPort),
       LOG_LEVEL: 'debug',
-      ...(stage === E2E_STAGE ? deployedStage : {}),
+      ...(stage === E2E_STAGE ? { ...deployedStage, ...rotation.env } : {}),
       ...options.environment,
     };
 
@@ -245,6 +251,8 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       offlineUrl,
       fakeSecretsManagerUrl: fake.url,
       fakeStsUrl: sts.url,
+      fakeTencentCloudUrl: rotation.tencentCloud.url,
+      fakeImRestUrl: rotation.imRest.url,
       logFile,
       runDir,
       stop,
