@@ -1,6 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  fakeSts,
   invokeFunction,
   logOffset,
   post,
@@ -115,8 +114,6 @@ describe('rotateCosKey (Secrets Manager rotation against CAM)', () => {
     );
 
     await waitOutSecretCache();
-    // Tencent STS knows every CAM key; the stack's loopback STS is told about the new one.
-    await fakeSts.addCamKey(current.secretId, current.secretKey);
     const response = await post('/v1/cos/sign', {
       token: await sessionToken(USER),
       body: { method: 'GET', key: `users/${USER}/after-rotation.txt` },

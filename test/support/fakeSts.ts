@@ -89,6 +89,8 @@ export interface FakeSts {
 export interface FakeStsOptions {
   /** The permanent CAM keys it accepts: SecretId -> SecretKey. */
   readonly camKeys: Readonly<Record<string, string>>;
+  /** Asked for a SecretId it does not hold (a CAM fake that creates keys: STS knows every CAM key). */
+  readonly camKeyOf?: (secretId: string) => string | undefined;
   /** Derives temporary secret keys and seals session tokens (see fakeTemporaryKeys.ts). */
   readonly seed: string;
   readonly port?: number;
@@ -176,7 +178,7 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
     const parsed = AUTHORIZATION.exec(header('authorization') ?? '');
     if (parsed === null) throw new StsAnswer('AuthFailure.InvalidAuthorization', 'Bad Authorization.');
     const [, secretId = '', date, service, signedHeaders] = parsed;
-    const secretKey = camKeys.get(secretId);
+    const secretKey = camKeys.get(secretId) ?? options.camKeyOf?.(secretId);
     if (secretKey === undefined) throw new StsAnswer('AuthFailure.SecretIdNotFound', 'Unknown SecretId.');
     const host = header('host') ?? '';
     // The SDK derives the service from the endpoint's first label and signs the UTC date of the timestamp.

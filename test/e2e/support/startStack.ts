@@ -146,9 +146,11 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
     const rotation = await startRotationFakes(fake);
     cleanups.push(() => rotation.close());
 
-    // The CAM key of the COS secret is the one key the fake STS knows.
+    // The fake STS knows the CAM key of the COS secret.
     const sts = await startFakeSts({
       camKeys: { [E2E_COS_SECRET.secretId]: E2E_COS_SECRET.secretKey },
+      // And every active key of the CAM fake, such as one a rotation created.
+      camKeyOf: (secretId) => rotation.tencentCloud.secretKeyOf(secretId),
       seed: E2E_STS_SEED,
     });
     cleanups.push(() => sts.close());
