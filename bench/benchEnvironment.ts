@@ -108,7 +108,14 @@ export function tokenEvent(path: string, body: unknown, userId = 'bench_user') {
     requestContext: {
       requestId: 'bench-request',
       http: { method: 'POST', path },
-      authorizer: { lambda: { userId, sessionExpiresAt: Math.floor(Date.now() / 1000) + 3600 } },
+      // The rooms claim grants the privateMapKey body's room (the room policy denies by default).
+      authorizer: {
+        lambda: {
+          userId,
+          sessionExpiresAt: Math.floor(Date.now() / 1000) + 3600,
+          claims: JSON.stringify({ trtc_rooms: [ROUTE_BODIES.privateMapKey.body.roomId] }),
+        },
+      },
     },
     body: JSON.stringify(body),
     isBase64Encoded: false,

@@ -1,4 +1,4 @@
-import type { SecretConcern, SettingGroup } from '../lib/config';
+import type { Config, SecretConcern, SettingGroup } from '../lib/config';
 
 // One declaration per deployed function. Everything the deployment says about a function is derived
 // from its entry here (deploy/serverlessFragments.ts): its serverless.yml block, its HTTP route behind the
@@ -27,7 +27,8 @@ export interface FunctionDeclaration {
    * session token itself there).
    */
   readonly reads: readonly SettingGroup[];
-  readonly statements?: readonly ExtraStatement[];
+  /** Extra IAM statements, fixed or derived from the stage's configuration. */
+  readonly statements?: readonly ExtraStatement[] | ((config: Config) => readonly ExtraStatement[]);
   /** Seconds (default: the provider's 6). */
   readonly timeout?: number;
   /** EventBridge invocations on the jobs' schedule (`JOBS_SCHEDULE`), each with this event. */
@@ -40,6 +41,46 @@ export interface FunctionDeclaration {
   readonly rotates?: 'cos' | 'trtc';
 }
 
+/**
+ * The IAM resource of a Lambda function name (in the stage's account and region) or ARN.
+ *
+ * @example
+ * ```ts
+ * lambdaFunctionArn('my-room-hook'); // { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:my-room-hook' }
+ * ```
+ */
+export function lambdaFunctionArn(functionName: string): unknown {
+  if (functionName.startsWith('arn:')) return functionName;
+  return {
+    'Fn::Sub': `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${functionName}`,
+  };
+}
+
+/** The room hook ROOM_HOOK_FUNCTION names when it is not set: the example below. */
+export function defaultRoomHookFunction(service: string, stage: string): string {
+  return `${service}-${stage}-exampleRoomHook`;
+}
+
+/**
+ * The environment with ROOM_HOOK_FUNCTION set to the example hook when ROOM_POLICY includes `hook` and
+ * names no function: what packaging, deploying and `npm start` check and pass on.
+ *
+ * @example
+ * ```ts
+ * withDefaultRoomHook({ ROOM_POLICY: 'hook' }, 'tencent-token-issuer', 'prod').ROOM_HOOK_FUNCTION;
+ * // 'tencent-token-issuer-prod-exampleRoomHook'
+ * ```
+ */
+export function withDefaultRoomHook(
+  env: Readonly<Record<string, string | undefined>>,
+  service: string,
+  stage: string,
+): Record<string, string | undefined> {
+  const usesHook = (env.ROOM_POLICY ?? '').split(',').some((kind) => kind.trim() === 'hook');
+  if (!usesHook || (env.ROOM_HOOK_FUNCTION ?? '') !== '') return { ...env };
+  return { ...env, ROOM_HOOK_FUNCTION: defaultRoomHookFunction(service, stage) };
+}
+
 const TOKEN_FUNCTION_READS = ['core', 'secrets', 'http'] as const satisfies readonly SettingGroup[];
 
 /** Every deployed function, by its serverless name. */
@@ -47,7 +88,8 @@ export const FUNCTIONS = {
   authorizer: {
     handler: 'functions/authorizer.handler',
     description: 'HTTP API Lambda authorizer: verifies the session token (JWKS or HS256)',
-    reads: ['core', 'secrets', 'session', 'secret:session'],
+    // roomPolicy: which session claims it passes on to the functions (the room policy's).
+    reads: ['core', 'secrets', 'session', 'secret:session', 'roomPolicy'],
   },
   userSig: {
     handler: 'functions/userSig.handler',
@@ -59,7 +101,23 @@ export const FUNCTIONS = {
     handler: 'functions/privateMapKey.handler',
     description: 'POST /v1/privatemapkey: TRTC room ticket for the session user',
     route: { method: 'POST', path: '/v1/privatemapkey' },
-    reads: [...TOKEN_FUNCTION_READS, 'secret:trtc', 'rooms'],
+    reads: [...TOKEN_FUNCTION_READS, 'secret:trtc', 'rooms', 'roomPolicy'],
+    // The room hook, and no other function, when ROOM_POLICY includes it.
+    statements: (config) =>
+      config.rooms.hook === undefined
+        ? []
+        : [
+            {
+              Effect: 'Allow',
+              Action: ['lambda:InvokeFunction'],
+              Resource: [lambdaFunctionArn(config.rooms.hook.functionName)],
+            },
+          ],
+  },
+  exampleRoomHook: {
+    handler: 'functions/exampleRoomHook.handler',
+    description: 'Example room hook (1:1 calls): invoked by privateMapKey through the Lambda API, no route',
+    reads: ['core'],
   },
   cosSign: {
     handler: 'functions/cosSign.handler',

@@ -10,7 +10,13 @@ import {
   type SecretConcern,
   type SettingGroup,
 } from '../lib/config';
-import { FUNCTIONS, type FunctionDeclaration, type FunctionName, secretsOf } from './functions';
+import {
+  FUNCTIONS,
+  type FunctionDeclaration,
+  type FunctionName,
+  secretsOf,
+  withDefaultRoomHook,
+} from './functions';
 
 // What serverless.yml takes from code: the region, every function block with its environment and
 // role, the roles themselves, the CORS preflight settings and the API limits, all derived from
@@ -72,7 +78,8 @@ export class DeploySettingsError extends Error {
  */
 export async function serverlessFragments(input: FragmentInput): Promise<ServerlessFragments> {
   const { stage, service } = input;
-  const env = { ...input.env, STAGE: stage };
+  // A room hook: the shipped example unless another function is named (the IAM grant names the same).
+  const env = { ...withDefaultRoomHook(input.env, service, stage), STAGE: stage };
   const isLocal = stage === LOCAL_STAGE;
   const problems: string[] = [];
   const collect = <T>(load: () => T): T | undefined => {
@@ -252,7 +259,9 @@ function functionRole(input: {
             Resource: secretIds.map(secretArn),
           },
         ]),
-    ...(declaration.statements ?? []),
+    ...(typeof declaration.statements === 'function'
+      ? declaration.statements(config)
+      : (declaration.statements ?? [])),
     ...(declaration.rotates === undefined
       ? []
       : [

@@ -1,11 +1,13 @@
 import { createTokenHandler } from '../lib/http/createTokenHandler';
 import { config, logger } from '../lib/runtime/coldStart';
-import { createConfiguredSecret, TrtcSecretSchema } from '../lib/secrets';
+import { createConfiguredSecret, trtcSecretSchema } from '../lib/secrets';
 import { issueUserSig, parseUserSigRequest } from '../lib/tokens';
 
-// POST /v1/usersig: a TRTC/IM login ticket for the caller's own user id.
+// POST /v1/usersig: a TRTC/IM login ticket for the caller's own user id (v2, or v1 when configured).
 
-const trtcSecret = createConfiguredSecret(config, 'trtc', TrtcSecretSchema, { log: logger });
+const trtcSecret = createConfiguredSecret(config, 'trtc', trtcSecretSchema(config.ticketVersion), {
+  log: logger,
+});
 // INIT: the secret is fetched before the first request (never fails INIT; see SecretCache.prefetch).
 await trtcSecret.prefetch();
 

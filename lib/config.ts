@@ -1,6 +1,9 @@
 import * as v from 'valibot';
 import { COS_ENV_ENTRIES, type CosSettings, cosSettingsOf } from './cos/cosSettings';
 import { IM_REST_ENDPOINTS } from './im/accountCheck';
+import type { RoomPolicyKind } from './policy/createRoomPolicy';
+import { ROOM_PRIVILEGE_NAMES, type RoomPrivilege } from './policy/roomPrivileges';
+import { parseRoomRules, type RoomRule } from './policy/roomRules';
 import { minimumCosKeyGraceSeconds } from './rotation/cosKeyGrace';
 
 // The only reader of process.env. Parsed once, at cold start, with a schema: a bad setting stops the
@@ -89,6 +92,9 @@ const schedule = v.pipe(
   ),
 );
 const claimName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_:./-]{1,64}$/, 'must be a claim name'));
+/** Claims copied into an object by name: never one that names an Object.prototype member. */
+const isCopyableClaim = (name: string) =>
+  /^[A-Za-z0-9_:./-]{1,64}$/.test(name) && !['__proto__', 'constructor', 'prototype'].includes(name);
 
 /**
  * Every setting, grouped by who reads it. Each function declares the groups it reads
@@ -117,6 +123,8 @@ const SETTINGS = {
   'secret:trtc': {
     TRTC_SECRET_ID: v.optional(secretId),
     TRTC_SECRET_FILE: v.optional(text('must not be empty'), DEV_DEFAULTS.trtcSecretFile),
+    // The ticket version decides what the TRTC secret must hold (v1: privateKeyPem).
+    TRTC_TICKET_VERSION: v.optional(v.picklist(['1', '2'], 'must be 1 or 2'), '2'),
   },
   'secret:cos': {
     COS_SECRET_ID: v.optional(secretId),
@@ -171,6 +179,34 @@ const SETTINGS = {
     PRIVATEMAPKEY_MAX_EXPIRE: v.optional(integer(30, 86_400), '3600'),
     ROOM_ROLES: v.optional(v.string()),
     ROOM_DEFAULT_ROLE: v.optional(text('must not be empty'), 'audience'),
+    ROOM_RULES: v.optional(v.string(), '[]'),
+    ROOM_HOOK_TIMEOUT_MS: v.optional(integer(50, 10_000), '1000'),
+    ROOM_HOOK_CACHE_SECONDS: v.optional(integer(0, 300), '10'),
+    ROOM_HOOK_RETRY_AFTER_SECONDS: v.optional(integer(1, 3600), '2'),
+  },
+  /** The room policy's kinds and the claims they read: the authorizer passes those claims on. */
+  roomPolicy: {
+    ROOM_POLICY: v.optional(list, 'claims'),
+    ROOM_CLAIM: v.optional(
+      v.pipe(v.string(), v.check(isCopyableClaim, 'must be a claim name')),
+      'trtc_rooms',
+    ),
+    ROOM_HOOK_FUNCTION: v.optional(
+      v.pipe(
+        v.string(),
+        v.regex(
+          /^([A-Za-z0-9_-]{1,64}|arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64})$/,
+          'must be a Lambda function name or ARN',
+        ),
+      ),
+    ),
+    ROOM_HOOK_CLAIMS: v.optional(
+      v.pipe(
+        list,
+        v.check((names) => names.every(isCopyableClaim), 'must list claim names'),
+      ),
+      '',
+    ),
   },
   cos: {
     COS_DEFAULT_EXPIRE: v.optional(integer(1, 86_400), '600'),
@@ -272,19 +308,8 @@ type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) exten
 type Entries = typeof ENTRIES;
 type Env = { [K in keyof Entries]: v.InferOutput<Entries[K]> };
 
-/** The named TRTC permission bits (privilegeMap). */
-export const ROOM_PRIVILEGES = Object.freeze({
-  createRoom: 0x01,
-  enterRoom: 0x02,
-  sendAudio: 0x04,
-  receiveAudio: 0x08,
-  sendVideo: 0x10,
-  receiveVideo: 0x20,
-  sendSubStream: 0x40,
-  receiveSubStream: 0x80,
-});
-export type RoomPrivilege = keyof typeof ROOM_PRIVILEGES;
-const PRIVILEGE_NAMES = Object.keys(ROOM_PRIVILEGES) as RoomPrivilege[];
+const PRIVILEGE_NAMES = [...ROOM_PRIVILEGE_NAMES];
+const ROOM_POLICY_KINDS: readonly RoomPolicyKind[] = ['claims', 'rules', 'hook'];
 
 /** Anchors may do everything (0xff); the audience may join and receive only (0xab). */
 const DEFAULT_ROOM_ROLES: Record<string, RoomPrivilege[]> = {
@@ -319,6 +344,8 @@ export interface SessionConfig {
   readonly roleClaim: string;
   readonly clockToleranceSeconds: number;
   readonly jwksCacheSeconds: number;
+  /** Claims the authorizer passes on to the functions (the room policy's), when the token has them. */
+  readonly contextClaims?: readonly string[];
 }
 
 export interface ExpiryPolicy {
@@ -366,7 +393,22 @@ export interface Config {
   readonly rooms: {
     readonly roles: Readonly<Record<string, readonly RoomPrivilege[]>>;
     readonly defaultRole: string;
+    /** The room policy's kinds; a room none of them grants is refused. */
+    readonly policy: readonly RoomPolicyKind[];
+    /** The session claim of the `claims` kind. */
+    readonly claim: string;
+    readonly rules: readonly RoomRule[];
+    /** Present when the policy includes `hook`. */
+    readonly hook?: {
+      readonly functionName: string;
+      readonly timeoutMs: number;
+      readonly cacheSeconds: number;
+      readonly retryAfterSeconds: number;
+      readonly claims: readonly string[];
+    };
   };
+  /** TLS sig version of the tickets issued: 1 (ECDSA, needs privateKeyPem in the secret) or 2 (HMAC). */
+  readonly ticketVersion: 1 | 2;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly rotation: RotationConfig;
 }
@@ -525,6 +567,12 @@ function sessionConfigOf(
     roleClaim: e.SESSION_ROLE_CLAIM,
     clockToleranceSeconds: e.SESSION_CLOCK_TOLERANCE_SECONDS,
     jwksCacheSeconds: e.SESSION_JWKS_CACHE_SECONDS,
+    contextClaims: [
+      ...new Set([
+        ...(e.ROOM_POLICY.includes('claims') ? [e.ROOM_CLAIM] : []),
+        ...(e.ROOM_POLICY.includes('hook') ? e.ROOM_HOOK_CLAIMS : []),
+      ]),
+    ],
   };
 }
 
@@ -566,6 +614,24 @@ export function loadConfig(
   }
   if (!Object.hasOwn(roles, e.ROOM_DEFAULT_ROLE)) {
     problems.push('ROOM_DEFAULT_ROLE must name a role of ROOM_ROLES');
+  }
+  const policy = [...new Set(e.ROOM_POLICY)] as RoomPolicyKind[];
+  if (policy.some((kind) => !ROOM_POLICY_KINDS.includes(kind))) {
+    problems.push('ROOM_POLICY must list claims, rules, hook (comma-separated)');
+  }
+  let rulesJson: unknown;
+  try {
+    rulesJson = JSON.parse(e.ROOM_RULES);
+  } catch {
+    rulesJson = undefined;
+  }
+  const parsedRules = parseRoomRules(rulesJson, Object.keys(roles));
+  const rules = 'rules' in parsedRules ? parsedRules.rules : [];
+  if ('problems' in parsedRules)
+    problems.push(...parsedRules.problems.map((problem) => `ROOM_RULES ${problem}`));
+  const hook = policy.includes('hook');
+  if (hook && e.ROOM_HOOK_FUNCTION === undefined) {
+    problems.push('ROOM_HOOK_FUNCTION must be set when ROOM_POLICY includes hook');
   }
 
   for (const [kind, def, max] of [
@@ -627,7 +693,25 @@ export function loadConfig(
       cos: { defaultSeconds: e.COS_DEFAULT_EXPIRE, maxSeconds: e.COS_MAX_EXPIRE },
     },
     cos,
-    rooms: { roles, defaultRole: e.ROOM_DEFAULT_ROLE },
+    rooms: {
+      roles,
+      defaultRole: e.ROOM_DEFAULT_ROLE,
+      policy,
+      claim: e.ROOM_CLAIM,
+      rules,
+      ...(hook && e.ROOM_HOOK_FUNCTION !== undefined
+        ? {
+            hook: {
+              functionName: e.ROOM_HOOK_FUNCTION,
+              timeoutMs: e.ROOM_HOOK_TIMEOUT_MS,
+              cacheSeconds: e.ROOM_HOOK_CACHE_SECONDS,
+              retryAfterSeconds: e.ROOM_HOOK_RETRY_AFTER_SECONDS,
+              claims: e.ROOM_HOOK_CLAIMS,
+            },
+          }
+        : {}),
+    },
+    ticketVersion: e.TRTC_TICKET_VERSION === '1' ? 1 : 2,
     logLevel: e.LOG_LEVEL,
     rotation: {
       cam: tencentApiEndpoint(e.CAM_ENDPOINT, 'cam.tencentcloudapi.com'),

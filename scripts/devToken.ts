@@ -3,17 +3,19 @@ import { pathToFileURL } from 'node:url';
 import { SignJWT } from 'jose';
 import { type OptionTable, type ParsedArgs, parseOptions, renderOptions } from '../cli/options';
 import { type Config, loadConfig, requireSessionConfig } from '../lib/config';
+import { PolicyError } from '../lib/policy/PolicyError';
+import { parseRoomClaim } from '../lib/policy/roomClaims';
 import { isSessionRole } from '../lib/session/isSessionRole';
 import { TENCENT_USER_ID } from '../lib/session/Principal';
 
 // Prints a session token for local runs, so the service can be tried with curl without an identity
 // provider:
-//   curl -H "Authorization: Bearer $(npm run -s dev:token -- alice --role anchor)" ...
+//   curl -H "Authorization: Bearer $(npm run -s dev:token -- alice --room 1234 --room lobby=anchor)" ...
 // Only for the local stage with an HS256 secret: with a JWKS the tokens come from the real identity
 // provider, and a deployed stage must never accept tokens minted from a laptop.
 
 /** The arguments of dev:token (and of `tencent-token-issuer session`, which shares them). */
-export const DEV_TOKEN_USAGE = '<userId> [--role <role>] [--ttl <seconds>]';
+export const DEV_TOKEN_USAGE = '<userId> [--role <role>] [--room <room>[=<role>]]... [--ttl <seconds>]';
 
 const USAGE = `usage: npm run -s dev:token -- ${DEV_TOKEN_USAGE}   (--help for details)`;
 
@@ -24,6 +26,13 @@ export const DEV_TOKEN_OPTIONS = {
     value: '<role>',
     description:
       'the room role claim (default claim "trtc_role"), e.g. anchor or audience; without it the service applies ROOM_DEFAULT_ROLE (audience)',
+  },
+  room: {
+    type: 'string',
+    value: '<room[=role]>',
+    multiple: true,
+    description:
+      'a room the session may enter (the rooms claim, default "trtc_rooms"); repeatable. Digits only name the numeric room (roomId), anything else a string room (strRoomId), which may end with * (any suffix). =<role> is optional and defaults to the session\'s role; a string room holding "=" needs one',
   },
   ttl: {
     type: 'string',
@@ -39,6 +48,8 @@ usage: npm run -s dev:token -- <userId> [options]
   <userId>            the session subject (the user claim, default "sub"); with the default
                       SESSION_USER_ID_MAPPING=exact it must be 1-32 characters of A-Z a-z 0-9 _ -
 ${renderOptions({ ...DEV_TOKEN_OPTIONS, help: { type: 'boolean', short: 'h', description: 'this text' } }, { minColumn: 22 })}
+example: npm run -s dev:token -- alice --room 1234 --room lobby=anchor
+
 Only the token is printed (on stdout), so TOKEN=$(npm run -s dev:token -- alice) works as is.
 Works on the local stage with an HS256 session secret only (the development default, or
 SESSION_HS256_SECRET); the same SESSION_* settings as npm start apply. Exit codes: 0 ok, 2 bad usage,
@@ -59,6 +70,8 @@ export class UsageError extends Error {}
 export interface DevTokenRequest {
   readonly userId: string;
   readonly role?: string;
+  /** `--room` values, as typed (`1234`, `lobby=anchor`). */
+  readonly rooms?: readonly string[];
   readonly ttlSeconds: number;
   /** Unix time in seconds. */
   readonly now: number;
@@ -94,8 +107,14 @@ export async function mintDevToken(config: Config, request: DevTokenRequest): Pr
     throw new Error('ttl must be a whole number of seconds between 1 and 86400');
   }
   const alg = session.algorithms.includes('HS256') ? 'HS256' : (session.algorithms[0] ?? 'HS256');
-  const claims: Record<string, string> = { [session.userClaim]: request.userId };
+  const claims: Record<string, unknown> = { [session.userClaim]: request.userId };
   if (request.role !== undefined) claims[session.roleClaim] = request.role;
+  if (request.rooms !== undefined && request.rooms.length > 0) {
+    if (!config.rooms.policy.includes('claims')) {
+      throw new Error('--room needs the claims kind in ROOM_POLICY (the service would ignore the rooms)');
+    }
+    claims[config.rooms.claim] = roomsClaim(request.rooms);
+  }
   return new SignJWT(claims)
     .setProtectedHeader({ alg, typ: 'JWT' })
     .setIssuer(session.issuer)
@@ -104,6 +123,44 @@ export async function mintDevToken(config: Config, request: DevTokenRequest): Pr
     .setNotBefore(request.now)
     .setExpirationTime(request.now + request.ttlSeconds)
     .sign(new TextEncoder().encode(session.hs256Secret));
+}
+
+/**
+ * The rooms claim for `--room` values: digits only name a numeric room, anything else a string room;
+ * `=ROLE` (after the last `=`) is optional. Checked with the service's own claim reader, so a token the
+ * service would refuse is never printed.
+ *
+ * @example
+ * ```ts
+ * roomsClaim(['1234', 'lobby=anchor']); // [1234, { strRoomId: 'lobby', role: 'anchor' }]
+ * ```
+ */
+export function roomsClaim(values: readonly string[]): unknown[] {
+  return values.map((value) => {
+    const at = value.lastIndexOf('=');
+    const room = at === -1 ? value : value.slice(0, at);
+    const role = at === -1 ? undefined : value.slice(at + 1);
+    if (role !== undefined && !isSessionRole(role)) {
+      throw new Error(`--room ${value}: the role after = must be 1-32 characters of A-Z a-z 0-9 _ -`);
+    }
+    let entry: unknown;
+    if (/^\d+$/.test(room)) {
+      if (room.startsWith('0') || Number(room) > 4_294_967_294) {
+        throw new Error(`--room ${value}: a numeric room is 1 to 4294967294, without leading zeros`);
+      }
+      entry = role === undefined ? Number(room) : { roomId: Number(room), role };
+    } else {
+      entry = role === undefined ? room : { strRoomId: room, role };
+    }
+    try {
+      parseRoomClaim([entry]);
+    } catch (error) {
+      if (!(error instanceof PolicyError)) throw error;
+      const why = error.message.replace(/^.*malformed: entry 0 (strRoomId )?/, '');
+      throw new Error(`--room ${value}: a string room ${why}, 1-64 characters, with an optional trailing *`);
+    }
+    return entry;
+  });
 }
 
 /**
@@ -123,6 +180,7 @@ export function devTokenRequestOf(args: ParsedArgs<typeof DEV_TOKEN_OPTIONS>, no
   return {
     userId,
     ...(args.values.role === undefined ? {} : { role: args.values.role }),
+    ...(args.values.room === undefined ? {} : { rooms: args.values.room }),
     ttlSeconds: Number(ttl),
     now,
   };

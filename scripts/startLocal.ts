@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
-import { FUNCTIONS } from '../deploy/functions';
+import { FUNCTIONS, withDefaultRoomHook } from '../deploy/functions';
 import { ConfigError, loadConfig, loadDeploySettings } from '../lib/config';
 import { startLocalGateway } from './localGateway';
 
@@ -40,7 +40,9 @@ let settings: ReturnType<typeof loadDeploySettings>;
 let allowedOrigins: readonly string[];
 try {
   settings = loadDeploySettings(process.env);
-  allowedOrigins = loadConfig({ ...process.env, STAGE: stage }, { requireSession: true }).corsAllowedOrigins;
+  // serverless.yml's service name: the default room hook is that service's example function.
+  const env = withDefaultRoomHook(process.env, 'tencent-token-issuer', stage);
+  allowedOrigins = loadConfig({ ...env, STAGE: stage }, { requireSession: true }).corsAllowedOrigins;
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   fail(`the settings would make the service fail:\n${error.problems.map((p) => `  - ${p}`).join('\n')}`, 1);

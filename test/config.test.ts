@@ -176,8 +176,60 @@ describe('loadConfig', () => {
     [{ STAGE: 'Prod!' }, 'STAGE must be a lower-case stage name'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be debug, info, warn or error'],
     [{ MAX_BODY_BYTES: '10' }, 'MAX_BODY_BYTES must be a whole number between 64 and 65536'],
+    [{ ROOM_POLICY: 'claims,everyone' }, 'ROOM_POLICY must list claims, rules, hook'],
+    [{ ROOM_POLICY: 'hook' }, 'ROOM_HOOK_FUNCTION must be set when ROOM_POLICY includes hook'],
+    [{ ROOM_HOOK_FUNCTION: 'my hook' }, 'ROOM_HOOK_FUNCTION must be a Lambda function name or ARN'],
+    [{ ROOM_HOOK_TIMEOUT_MS: '60000' }, 'ROOM_HOOK_TIMEOUT_MS must be a whole number between 50 and 10000'],
+    [{ ROOM_HOOK_CACHE_SECONDS: '3600' }, 'ROOM_HOOK_CACHE_SECONDS must be a whole number between 0 and 300'],
+    [{ ROOM_HOOK_CLAIMS: 'org,__proto__' }, 'ROOM_HOOK_CLAIMS must list claim names'],
+    [{ ROOM_CLAIM: 'rooms claim' }, 'ROOM_CLAIM must be a claim name'],
+    [{ ROOM_RULES: 'not json' }, 'ROOM_RULES must be a JSON array of rules'],
+    [
+      { ROOM_RULES: '[{"strRoomId":"u_{userId}_*","role":"anchor"}]' },
+      'ROOM_RULES rule 0 strRoomId must follow {userId}',
+    ],
+    [
+      { ROOM_RULES: '[{"strRoomId":"lobby","role":"janitor"}]' },
+      'ROOM_RULES rule 0 role must name a role of ROOM_ROLES',
+    ],
+    [{ TRTC_TICKET_VERSION: '3' }, 'TRTC_TICKET_VERSION must be 1 or 2'],
   ])('rejects %o', (env, expected) => {
     expect(configError(env as Record<string, string>)).toContain(expected);
+  });
+
+  it('denies rooms by default: the claims kind alone, which grants nothing without a rooms claim', () => {
+    const config = loadConfig({});
+    expect(config.rooms).toMatchObject({ policy: ['claims'], claim: 'trtc_rooms', rules: [] });
+    expect(config.rooms).not.toHaveProperty('hook');
+    expect(config.session?.contextClaims).toEqual(['trtc_rooms']);
+    expect(config.ticketVersion).toBe(2);
+  });
+
+  it('configures rules, the hook and the claims the authorizer passes on', () => {
+    const config = loadConfig({
+      ROOM_POLICY: 'rules,hook',
+      ROOM_RULES: '[{"strRoomId":"u.{userId}.*","role":"anchor"},{"roomId":"{userId}","role":"audience"}]',
+      ROOM_HOOK_FUNCTION: 'arn:aws:lambda:ap-southeast-1:123456789012:function:my-room-hook',
+      ROOM_HOOK_TIMEOUT_MS: '500',
+      ROOM_HOOK_CACHE_SECONDS: '0',
+      ROOM_HOOK_CLAIMS: 'org,custom:plan',
+      TRTC_TICKET_VERSION: '1',
+    });
+    expect(config.rooms.policy).toEqual(['rules', 'hook']);
+    expect(config.rooms.rules.map((rule) => [rule.pattern.source, rule.role])).toEqual([
+      ['u.{userId}.*', 'anchor'],
+      ['{userId}', 'audience'],
+    ]);
+    expect(config.rooms.hook).toEqual({
+      functionName: 'arn:aws:lambda:ap-southeast-1:123456789012:function:my-room-hook',
+      timeoutMs: 500,
+      cacheSeconds: 0,
+      retryAfterSeconds: 2,
+      claims: ['org', 'custom:plan'],
+    });
+    // Rules-and-hook: the rooms claim is not read, so the authorizer does not pass it on.
+    expect(config.session?.contextClaims).toEqual(['org', 'custom:plan']);
+    expect(config.ticketVersion).toBe(1);
   });
 
   it('accepts a custom role table and loopback JWKS URLs for tests', () => {

@@ -32,7 +32,7 @@ export const callCommand = defineCommand({
   name: 'call',
   summary: 'call the local or a deployed service with a session and show the token it issues, decoded',
   usage: 'call usersig|privatemapkey|cos-sign [--url URL] [--token-file FILE] [request options] [--json]',
-  description: `POSTs to a token route as an app would, decodes the token in the answer and checks it against the rest of the answer (user, SDKAppID, expiry, room, privileges): the smoke test after a deploy. The session token comes from --token-file, or ${SESSION_TOKEN_ENV}, or else is minted locally like dev:token (local stage only; --user, --role). The token is sent only over https (http only to this machine), redirects are not followed, and neither the session nor the issued token is printed (--json prints the issued token).`,
+  description: `POSTs to a token route as an app would, decodes the token in the answer and checks it against the rest of the answer (user, SDKAppID, expiry, room, privileges): the smoke test after a deploy. The session token comes from --token-file, or ${SESSION_TOKEN_ENV}, or else is minted locally like dev:token (local stage only; --user, --role; a privatemapkey session claims the room it asks for). The token is sent only over https (http only to this machine), redirects are not followed, and neither the session nor the issued token is printed (--json prints the issued token).`,
   options: {
     url: { type: 'string', value: 'URL', description: 'the service (default http://localhost:3000)' },
     'token-file': { type: 'string', value: 'FILE', description: 'the session token; - reads standard input' },
@@ -73,7 +73,7 @@ export const callCommand = defineCommand({
     const route = routeOf(positionals[0]);
     const url = serviceUrl(values.url ?? 'http://localhost:3000', ROUTES[route]);
     const body = await requestBody(route, values, context);
-    const token = await sessionToken(values, context);
+    const token = await sessionToken(values, context, roomOfBody(body));
     const now = Math.floor(context.now() / 1000);
     let response: Response;
     let text: string;
@@ -227,9 +227,21 @@ async function requestBody(
   return body;
 }
 
+/**
+ * The room a privatemapkey body asks for, in dev:token's `--room` notation (digits: the numeric room), so
+ * a locally minted session claims it (the room policy denies rooms the session does not name). A string
+ * room of digits only, or one holding "=", cannot be written so: such a call needs --token-file.
+ */
+function roomOfBody(body: Record<string, unknown>): string | undefined {
+  if (typeof body.roomId === 'number') return String(body.roomId);
+  const room = body.strRoomId;
+  return typeof room === 'string' && !/^\d+$/.test(room) && !room.includes('=') ? room : undefined;
+}
+
 async function sessionToken(
   values: { 'token-file'?: string | undefined; user?: string | undefined; role?: string | undefined },
   context: CliContext,
+  room: string | undefined,
 ): Promise<string> {
   if (values['token-file'] !== undefined) {
     const token = (await readFileArgument(values['token-file'], context, 'token file')).trim();
@@ -249,6 +261,7 @@ async function sessionToken(
     return await mintDevToken(config, {
       userId: values.user ?? 'smoke-test',
       ...(values.role === undefined ? {} : { role: values.role }),
+      ...(room === undefined ? {} : { rooms: [room] }),
       ttlSeconds: 300,
       now: Math.floor(context.now() / 1000),
     });

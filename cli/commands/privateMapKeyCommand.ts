@@ -1,7 +1,7 @@
-import { ROOM_PRIVILEGES, type RoomPrivilege } from '../../lib/config';
 import { privilegeNames } from '../../lib/diagnose/describeUserSig';
 import { PolicyError } from '../../lib/policy/PolicyError';
 import { parseRoom, type Room } from '../../lib/policy/parseRoom';
+import { ROOM_PRIVILEGES, type RoomPrivilege } from '../../lib/policy/roomPrivileges';
 import { genPrivateMapKey, genPrivateMapKeyV1 } from '../../lib/sign';
 import { CliError, EXIT } from '../CliError';
 import { currentTime, JSON_OPTION, NOW_OPTION } from '../commonOptions';

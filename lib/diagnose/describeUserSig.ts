@@ -1,4 +1,4 @@
-import { ROOM_PRIVILEGES, type RoomPrivilege } from '../config';
+import { ROOM_PRIVILEGES, type RoomPrivilege } from '../policy/roomPrivileges';
 import type { UserSigDocument } from '../sign';
 import { decodePrivateMapUserBuf } from '../sign/privateMapUserBuf';
 

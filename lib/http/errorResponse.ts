@@ -2,6 +2,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { StsError } from '../cos/StsError';
 import type { Logger } from '../log/logger';
 import { PolicyError, type PolicyErrorCode } from '../policy/PolicyError';
+import { RoomHookError } from '../roomHook/RoomHookError';
 import { SecretsError, SecretsUnavailableError } from '../secrets/errors';
 import { SessionError } from '../session/SessionError';
 import { SignError } from '../sign/SignError';
@@ -23,6 +24,7 @@ export type ErrorResponseCode =
   | 'SECRETS_UNAVAILABLE'
   | 'STS_NOT_CONFIGURED'
   | 'STS_UNAVAILABLE'
+  | 'ROOM_HOOK_UNAVAILABLE'
   | 'INTERNAL_ERROR'
   | PolicyErrorCode;
 
@@ -46,6 +48,8 @@ const POLICY_STATUS: Record<PolicyErrorCode, 400 | 403> = {
   UPLOAD_TOO_LARGE: 403,
   CONTENT_TYPE_NOT_ALLOWED: 403,
   V4_ONCE_DISABLED: 403,
+  ENTER_ROOM_REQUIRED: 400,
+  ROOM_FORBIDDEN: 403,
 };
 
 interface Mapped {
@@ -97,6 +101,16 @@ function classify(error: unknown, log: Logger): Mapped {
       status: 503,
       code: 'STS_UNAVAILABLE',
       message: 'temporary credentials are unavailable, retry later',
+      headers: { 'Retry-After': String(error.retryAfterSeconds) },
+    };
+  }
+  if (error instanceof RoomHookError) {
+    // Never an allow: the app's hook could not decide. The cause is an AWS SDK error (its name is enough).
+    log.error('room hook unavailable', { reason: error.reason, detail: error.message });
+    return {
+      status: 503,
+      code: error.code,
+      message: 'the room policy is temporarily unavailable, retry later',
       headers: { 'Retry-After': String(error.retryAfterSeconds) },
     };
   }

@@ -23,7 +23,9 @@ export type PolicyErrorCode =
   | 'UPLOAD_TOO_LARGE'
   | 'CONTENT_TYPE_REQUIRED'
   | 'CONTENT_TYPE_NOT_ALLOWED'
-  | 'V4_ONCE_DISABLED';
+  | 'V4_ONCE_DISABLED'
+  | 'ENTER_ROOM_REQUIRED'
+  | 'ROOM_FORBIDDEN';
 
 /**
  * A request that the server-side policy refuses.

@@ -73,7 +73,7 @@ export function createConfiguredSecret<S extends SecretSchema>(
         : {}),
     });
   }
-  return createSecretCache({
+  const cache = createSecretCache({
     fetchSecret,
     parse: (text) => parseSecret(schema, text, concern),
     ttlMs: settings.ttlSeconds * 1000,
@@ -84,4 +84,23 @@ export function createConfiguredSecret<S extends SecretSchema>(
     retryAfterSeconds: settings.retryAfterSeconds,
     secretName: concern,
   });
+  const log = deps.log;
+  if (log === undefined) return cache;
+  // A secret that fails at cold start is reported then, not only by the first request's 503: the
+  // message names the secret and the field (e.g. a v1 configuration without privateKeyPem), no value.
+  return {
+    get: cache.get,
+    // Like the cache's own prefetch: awaited in INIT, never rejects; the first request loads again.
+    async prefetch() {
+      await cache.get().then(
+        () => undefined,
+        (error: unknown) => {
+          log.error('signing secret unavailable at cold start', {
+            concern,
+            detail: error instanceof Error ? error.message : String(error),
+          });
+        },
+      );
+    },
+  };
 }

@@ -34,5 +34,7 @@ export {
   SessionSecretSchema,
   type TrtcSecret,
   TrtcSecretSchema,
+  TrtcSecretV1Schema,
+  trtcSecretSchema,
 } from './secretSchemas';
 export { type SecretsManagerSourceOptions, secretsManagerSource } from './secretsManagerSource';

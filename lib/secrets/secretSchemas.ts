@@ -1,10 +1,25 @@
 import * as v from 'valibot';
+import { genUserSigV1 } from '../sign/genUserSigV1';
 
 // Each field carries its expectation as a valibot `description`. `parseSecret` builds error messages from
 // these texts and the issue path only, never from valibot's default messages, which quote the received
 // value (here: a signing key). Write each description so that it reads after "must be".
 
 const SDK_APP_ID_MAX = 4_294_967_295; // SDKAppID is an unsigned 32-bit integer in every official SDK.
+
+const PEM_SHAPE =
+  /^\s*-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----\r?\n[\s\S]+\r?\n-----END ([A-Z0-9]+ )*PRIVATE KEY-----\s*$/;
+
+const trtcFields = {
+  sdkAppId: v.pipe(
+    v.number(),
+    v.integer(),
+    v.minValue(1),
+    v.maxValue(SDK_APP_ID_MAX),
+    v.description(`an integer between 1 and ${SDK_APP_ID_MAX}`),
+  ),
+  secretKey: v.pipe(v.string(), v.nonEmpty(), v.description('a non-empty string')),
+};
 
 /**
  * The TRTC / IM signing secret (one JSON secret in AWS Secrets Manager, readable only by the functions
@@ -22,22 +37,13 @@ const SDK_APP_ID_MAX = 4_294_967_295; // SDKAppID is an unsigned 32-bit integer 
  */
 export const TrtcSecretSchema = v.pipe(
   v.object({
-    sdkAppId: v.pipe(
-      v.number(),
-      v.integer(),
-      v.minValue(1),
-      v.maxValue(SDK_APP_ID_MAX),
-      v.description(`an integer between 1 and ${SDK_APP_ID_MAX}`),
-    ),
-    secretKey: v.pipe(v.string(), v.nonEmpty(), v.description('a non-empty string')),
+    ...trtcFields,
     privateKeyPem: v.exactOptional(
       v.pipe(
         v.string(),
         // Shape check only; lib/sign parses the key. Accepts PKCS#8 ("PRIVATE KEY") and SEC1
         // ("EC PRIVATE KEY"), the two forms the Tencent console has handed out.
-        v.regex(
-          /^\s*-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----\r?\n[\s\S]+\r?\n-----END ([A-Z0-9]+ )*PRIVATE KEY-----\s*$/,
-        ),
+        v.regex(PEM_SHAPE),
         v.description(
           'a PEM private key ("-----BEGIN ... PRIVATE KEY-----" ... "-----END ... PRIVATE KEY-----")',
         ),
@@ -46,6 +52,55 @@ export const TrtcSecretSchema = v.pipe(
   }),
   v.description('a JSON object'),
 );
+
+/** Whether a PEM signs a v1 ticket: parsed, an EC key, on a curve Tencent uses. The key is memoised by lib/sign. */
+function signsV1Tickets(privateKeyPem: string): boolean {
+  try {
+    genUserSigV1({ sdkAppId: 1, privateKeyPem, userId: 'key-check', expire: 1, now: 0 });
+    return true;
+  } catch {
+    // The error is dropped on purpose: a parser's message could quote key material.
+    return false;
+  }
+}
+
+/**
+ * The TRTC / IM secret of a configuration that issues v1 tickets (`TRTC_TICKET_VERSION=1`):
+ * `privateKeyPem` is required and must be an EC private key (prime256v1 or secp256k1) that signs. A
+ * secret without it fails to load (503 on every ticket route, the log naming the field), rather than
+ * silently issuing v2 tickets that a v1 app would reject.
+ *
+ * @example
+ * ```ts
+ * const secret = parseSecret(TrtcSecretV1Schema, secretString, 'trtc'); // secret.privateKeyPem is a string
+ * ```
+ */
+export const TrtcSecretV1Schema = v.pipe(
+  v.object({
+    ...trtcFields,
+    privateKeyPem: v.pipe(
+      v.string(),
+      v.regex(PEM_SHAPE),
+      v.check(signsV1Tickets),
+      v.description(
+        'a PEM EC private key (prime256v1 or secp256k1) that signs v1 tickets, which TRTC_TICKET_VERSION=1 needs',
+      ),
+    ),
+  }),
+  v.description('a JSON object'),
+);
+
+/**
+ * The TRTC schema for a ticket version.
+ *
+ * @example
+ * ```ts
+ * createConfiguredSecret(config, 'trtc', trtcSecretSchema(config.ticketVersion));
+ * ```
+ */
+export function trtcSecretSchema(version: 1 | 2): typeof TrtcSecretSchema | typeof TrtcSecretV1Schema {
+  return version === 1 ? TrtcSecretV1Schema : TrtcSecretSchema;
+}
 
 /**
  * The TRTC / IM signing secret after validation.

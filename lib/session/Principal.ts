@@ -17,6 +17,11 @@ export interface Principal {
    * Carried through the gateway's authorizer cache, so a cached authorization never outlives the session.
    */
   readonly sessionExpiresAt?: number;
+  /**
+   * The session claims the configuration selects for the room policy (the rooms claim, the claims the
+   * hook receives), as the token carries them: raw JSON values, checked where they are used.
+   */
+  readonly claims?: Readonly<Record<string, unknown>>;
 }
 
 /** Tencent's user id rule (IM/TRTC): at most 32 bytes of letters, digits, underscore and hyphen. */

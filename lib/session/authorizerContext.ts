@@ -14,12 +14,20 @@ import { SessionError, type SessionErrorReason } from './SessionError';
  * ```
  */
 export type SessionAuthorizerContext =
-  | { readonly userId: string; readonly role?: string; readonly sessionExpiresAt: number }
+  | {
+      readonly userId: string;
+      readonly role?: string;
+      readonly sessionExpiresAt: number;
+      /** The selected session claims (lib/session/selectContextClaims.ts) as one JSON text. */
+      readonly claims?: string;
+    }
   | { readonly authFailure: SessionErrorReason };
 
 /**
  * Builds the authorizer context for a verification outcome. `role` is omitted, not `null`, when the
- * token has none, so the context holds strings and one number only.
+ * token has none, so the context holds strings and one number only; the selected claims (any JSON)
+ * travel as one JSON text in `claims`, which every gateway and emulator passes on unchanged (REST APIs
+ * stringify context values; HTTP APIs would keep objects, but one encoding is checked in one place).
  *
  * @example
  * ```ts
@@ -29,8 +37,13 @@ export type SessionAuthorizerContext =
  */
 export function authorizerContext(outcome: Principal | SessionError): SessionAuthorizerContext {
   if (outcome instanceof SessionError) return { authFailure: outcome.reason };
-  const { userId, role, sessionExpiresAt } = outcome;
+  const { userId, role, sessionExpiresAt, claims } = outcome;
   if (sessionExpiresAt === undefined)
     throw new TypeError('authorizerContext: the principal has no sessionExpiresAt');
-  return role === undefined ? { userId, sessionExpiresAt } : { userId, role, sessionExpiresAt };
+  return {
+    userId,
+    ...(role === undefined ? {} : { role }),
+    sessionExpiresAt,
+    ...(claims === undefined ? {} : { claims: JSON.stringify(claims) }),
+  };
 }

@@ -13,6 +13,7 @@ import { isSessionRole } from './isSessionRole';
 import { mapUserId } from './mapUserId';
 import type { Principal } from './Principal';
 import { SessionError } from './SessionError';
+import { selectContextClaims } from './selectContextClaims';
 
 /**
  * Verifies the app's session token and returns the principal it names. Every failure is a
@@ -202,12 +203,13 @@ function principalOfClaims(payload: JWTPayload, config: SessionConfig): Principa
   // `exp` is required (jwtVerify checked it): a principal never outlives its session, also when the
   // gateway serves it from its authorizer cache.
   const sessionExpiresAt = (payload.exp as number) + config.clockToleranceSeconds;
-  if (!Object.hasOwn(payload, config.roleClaim)) return { userId, sessionExpiresAt };
+  const claims = selectContextClaims(payload, config.contextClaims);
+  if (!Object.hasOwn(payload, config.roleClaim)) return { userId, sessionExpiresAt, ...claims };
   const role = payload[config.roleClaim];
   if (!isSessionRole(role)) {
     throw new SessionError('CLAIM_INVALID', { claim: config.roleClaim });
   }
-  return { userId, role, sessionExpiresAt };
+  return { userId, role, sessionExpiresAt, ...claims };
 }
 
 /**

@@ -68,7 +68,21 @@ export function principalFromAuthorizerContext(event: AuthorizedEvent): Principa
         ? Number(raw)
         : Number.NaN;
   if (!Number.isSafeInteger(sessionExpiresAt)) throw new SessionError('TOKEN_INVALID');
-  if (role === undefined) return { userId, sessionExpiresAt };
+  const claims = contextClaims(context.claims);
+  if (role === undefined) return { userId, sessionExpiresAt, ...claims };
   if (!isSessionRole(role)) throw new SessionError('CLAIM_INVALID', { claim: 'role' });
-  return { userId, role, sessionExpiresAt };
+  return { userId, role, sessionExpiresAt, ...claims };
+}
+
+/** The selected claims the authorizer passed as JSON text: a JSON object, or the context is refused. */
+function contextClaims(text: unknown): Pick<Principal, 'claims'> {
+  if (text === undefined) return {};
+  let claims: unknown;
+  try {
+    claims = typeof text === 'string' ? JSON.parse(text) : undefined;
+  } catch {
+    claims = undefined;
+  }
+  if (!isRecord(claims)) throw new SessionError('CLAIM_INVALID', { claim: 'claims' });
+  return { claims: Object.freeze(claims) };
 }

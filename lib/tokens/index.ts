@@ -31,10 +31,12 @@ export {
   issueCosSignature,
 } from './issueCosSignature';
 export {
+  type IssuedPrivateMapKey,
   type IssuePrivateMapKeyInput,
   issuePrivateMapKey,
   type PrivateMapKeyResponse,
 } from './issuePrivateMapKey';
+export { type IssueRoomTicketInput, issueRoomTicket } from './issueRoomTicket';
 export { type IssueUserSigInput, issueUserSig, type UserSigResponse } from './issueUserSig';
 export {
   type PrivateMapKeyRequest,

@@ -73,6 +73,8 @@ describe('npm run package', () => {
       TRTC_SECRET_ID: 'myapp/prod/trtc',
       COS_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:myapp/prod/cos-AbCdEf',
       LOG_LEVEL: 'debug',
+      ROOM_POLICY: 'claims,rules,hook',
+      ROOM_RULES: '[{"strRoomId":"call.{userId}.*","role":"anchor"}]',
     });
     expect(run.status, run.output).toBe(0);
     template = JSON.parse(readFileSync(join(run.dir, 'cloudformation-template-update-stack.json'), 'utf8'));
@@ -111,6 +113,45 @@ describe('npm run package', () => {
       );
       if (!isAuthorizer) expect(sessionVariables).toEqual([]);
     }
+  });
+
+  it('lets privateMapKey, and no other function, invoke the example room hook, and nothing else', () => {
+    const grants: Record<string, unknown[]> = {};
+    for (const [id, resource] of Object.entries(template.Resources)) {
+      if (resource.Type !== 'AWS::IAM::Role') continue;
+      grants[id] = (
+        resource.Properties.Policies as {
+          PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] };
+        }[]
+      )
+        .flatMap((policy) => policy.PolicyDocument.Statement)
+        .filter((statement) => statement.Action.some((action) => action.startsWith('lambda:')))
+        .flatMap((statement) => [statement.Action, ...statement.Resource]);
+    }
+    expect(grants).toEqual({
+      AuthorizerRole: [],
+      UserSigRole: [],
+      PrivateMapKeyRole: [
+        ['lambda:InvokeFunction'],
+        {
+          'Fn::Sub':
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not JavaScript
+            'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:tencent-token-issuer-prod-exampleRoomHook',
+        },
+      ],
+      CosSignRole: [],
+      CosCredentialsRole: [],
+      ExampleRoomHookRole: [],
+      RotateCosKeyRole: [],
+      RotateTrtcKeyRole: [],
+      CheckTrtcKeyRole: [],
+    });
+    const hook = Object.values(template.Resources).find(
+      (resource) =>
+        resource.Type === 'AWS::Lambda::Function' &&
+        resource.Properties.FunctionName === 'tencent-token-issuer-prod-exampleRoomHook',
+    );
+    expect(hook, 'the example hook is deployed').toBeDefined();
   });
 
   it('writes no secret-like value of the packaging environment into any artifact', () => {

@@ -142,6 +142,70 @@ describe('serverlessFragments', () => {
     }
   });
 
+  it('lets privateMapKey invoke exactly the room hook, and only when ROOM_POLICY includes it', async () => {
+    const invokeGrants = (roles: Record<string, unknown>) =>
+      Object.fromEntries(
+        Object.entries(roles).map(([id, role]) => [
+          id,
+          (role as Role).Properties.Policies.flatMap((policy) => policy.PolicyDocument.Statement)
+            .filter((statement) => statement.Action.includes('lambda:InvokeFunction'))
+            .flatMap((statement) => statement.Resource),
+        ]),
+      );
+    const hookArn = (name: string) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}`,
+    });
+    const withHook = await fragments({
+      ...everySetting,
+      ROOM_POLICY: 'claims,hook',
+      ROOM_HOOK_CLAIMS: 'org',
+    });
+    expect(invokeGrants(withHook.roles)).toEqual({
+      AuthorizerRole: [],
+      UserSigRole: [],
+      PrivateMapKeyRole: [hookArn(`${SERVICE}-prod-exampleRoomHook`)],
+      CosSignRole: [],
+      CosCredentialsRole: [],
+      ExampleRoomHookRole: [],
+      RotateCosKeyRole: [],
+      RotateTrtcKeyRole: [],
+      CheckTrtcKeyRole: [],
+    });
+    // The authorizer learns which claims to pass on; the function, the hook it may invoke.
+    const envOf = (name: string) => (withHook.functions[name] as FunctionBlock).environment;
+    expect(envOf('authorizer')).toMatchObject({
+      ROOM_POLICY: 'claims,hook',
+      ROOM_HOOK_CLAIMS: 'org',
+      ROOM_HOOK_FUNCTION: `${SERVICE}-prod-exampleRoomHook`,
+    });
+    expect(envOf('privateMapKey')).toMatchObject({ ROOM_HOOK_FUNCTION: `${SERVICE}-prod-exampleRoomHook` });
+    expect(envOf('userSig')).not.toHaveProperty('ROOM_POLICY');
+
+    const own = await fragments({ ...everySetting, ROOM_POLICY: 'hook', ROOM_HOOK_FUNCTION: 'my-app-hook' });
+    expect(invokeGrants(own.roles).PrivateMapKeyRole).toEqual([hookArn('my-app-hook')]);
+    const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:shared-hook';
+    const byArn = await fragments({ ...everySetting, ROOM_POLICY: 'hook', ROOM_HOOK_FUNCTION: arn });
+    expect(invokeGrants(byArn.roles).PrivateMapKeyRole).toEqual([arn]);
+
+    const without = await fragments(everySetting);
+    expect(Object.values(invokeGrants(without.roles)).flat()).toEqual([]);
+    expect((without.functions.privateMapKey as FunctionBlock).environment).not.toHaveProperty(
+      'ROOM_HOOK_FUNCTION',
+    );
+  });
+
+  it('refuses room settings the functions would refuse', async () => {
+    const message = await refusal({
+      ...everySetting,
+      ROOM_POLICY: 'claims,everyone',
+      ROOM_RULES: '[{"strRoomId":"u_{userId}_*","role":"anchor"}]',
+      TRTC_TICKET_VERSION: '3',
+    });
+    expect(message).toContain('ROOM_POLICY must list claims, rules, hook');
+    expect(message).toContain('ROOM_RULES rule 0 strRoomId must follow {userId}');
+    expect(message).toContain('TRTC_TICKET_VERSION must be 1 or 2');
+  });
+
   it('routes exactly the declared token functions through the session authorizer', async () => {
     const { functions } = await fragments(everySetting);
     for (const [name, declaration] of Object.entries(FUNCTIONS)) {

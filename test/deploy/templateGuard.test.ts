@@ -117,6 +117,12 @@ function failedRules(resources: Record<string, unknown>): string[] {
 describe('policy/template.guard', () => {
   it('passes a template with current runtimes, authorized routes and scoped IAM', () => {
     expect(failedRules(good)).toEqual([]);
+    const hook = role(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not JavaScript
+      [{ 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:app-room-hook' }],
+      'lambda:InvokeFunction',
+    );
+    expect(failedRules({ ...good, Hook: hook })).toEqual([]);
   });
 
   it.each([
@@ -232,6 +238,23 @@ describe('policy/template.guard', () => {
         },
       },
       'no_session_secret_in_function_environments',
+    ],
+    [
+      'a wildcard Lambda invoke grant',
+      { ...good, Hook: role(['arn:aws:lambda:r:1:function:*'], 'lambda:InvokeFunction') },
+      'lambda_invoke_names_its_functions',
+    ],
+    [
+      'a wildcard Lambda invoke grant in a Fn::Sub, with the action in a list',
+      {
+        ...good,
+        Hook: role(
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not JavaScript
+          [{ 'Fn::Sub': 'arn:${AWS::Partition}:lambda:r:1:function:app-*' }],
+          ['lambda:InvokeFunction'],
+        ),
+      },
+      'lambda_invoke_names_its_functions',
     ],
   ])('fails a template with %s', (_what, resources, rule) => {
     expect(failedRules(resources)).toContain(rule);

@@ -24,7 +24,8 @@ import {
 
 const BODIES: Record<Route, Record<string, unknown>> = {
   '/v1/usersig': {},
-  '/v1/privatemapkey': { roomId: 4242 },
+  // Granted to everyone by the stack's lobby rule.
+  '/v1/privatemapkey': { strRoomId: 'lobby' },
   '/v1/cos/sign': { method: 'GET', key: 'users/frank/a.txt' },
   '/v1/cos/credentials': { expire: 900 },
 };
@@ -199,7 +200,7 @@ describe('401 UNAUTHENTICATED', () => {
   });
 
   it('an unknown role claim cannot get room privileges (403 ROLE_UNKNOWN, authenticated)', async () => {
-    const token = await sessionToken('frank', { role: 'superuser' });
+    const token = await sessionToken('frank', { role: 'superuser', rooms: [1] });
     expectError(await post('/v1/privatemapkey', { token, body: { roomId: 1 } }), 403, 'ROLE_UNKNOWN');
   });
 });

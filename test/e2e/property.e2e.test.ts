@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ROOM_PRIVILEGES } from '../../lib/config';
+import { ROOM_PRIVILEGES } from '../../lib/policy/roomPrivileges';
 import { post, sessionToken, TOKEN_FIELDS } from './support/client';
 import { cosPrefixOf } from './support/fixtures';
 import { expectIssuedTo } from './support/tokens';
@@ -98,8 +98,13 @@ const request = fc.oneof(
       expire,
       room,
       privileges,
+      // Mostly a session whose rooms claim names the room asked for; else no claim (ROOM_FORBIDDEN).
+      claimed: fc.oneof(
+        { arbitrary: fc.constant(true), weight: 3 },
+        { arbitrary: fc.constant(false), weight: 1 },
+      ),
     },
-    { requiredKeys: ['route', 'user', 'room'] },
+    { requiredKeys: ['route', 'user', 'room', 'claimed'] },
   ),
   fc.record(
     {
@@ -172,8 +177,8 @@ function bodyOf(generated: GeneratedRequest, principal: string): Record<string, 
 const EXAMPLES: [string, string | undefined, GeneratedRequest][] = [
   ['ex_1', undefined, { route: '/v1/usersig', user: 'absent' }],
   ['ex_1', undefined, { route: '/v1/usersig', user: 'other' }],
-  ['ex-2', 'audience', { route: '/v1/privatemapkey', user: 'self', room: { roomId: 10 } }],
-  ['ex-2', 'audience', { route: '/v1/privatemapkey', user: 'absent', room: {} }],
+  ['ex-2', 'audience', { route: '/v1/privatemapkey', user: 'self', room: { roomId: 10 }, claimed: true }],
+  ['ex-2', 'audience', { route: '/v1/privatemapkey', user: 'absent', room: {}, claimed: true }],
   [
     'EX3',
     'anchor',
@@ -216,8 +221,15 @@ describe('property: tokens only ever go to the session user', () => {
     await fc.assert(
       fc.asyncProperty(tencentUserId, role, request, async (principal, principalRole, generated) => {
         const body = bodyOf(generated, principal);
+        const rooms =
+          generated.route === '/v1/privatemapkey' && generated.claimed
+            ? Object.values(generated.room as Record<string, unknown>)
+            : undefined;
         const response = await post(generated.route, {
-          token: await sessionToken(principal, principalRole === undefined ? {} : { role: principalRole }),
+          token: await sessionToken(principal, {
+            ...(principalRole === undefined ? {} : { role: principalRole }),
+            ...(rooms === undefined ? {} : { rooms }),
+          }),
           body,
         });
         const outcome = `${generated.route}${'version' in generated ? ` ${generated.version}` : ''} ${response.status === 200 ? 'issued' : 'refused'}`;

@@ -57,7 +57,7 @@ describe('POST /v1/usersig', () => {
 
     expect(response.status).toBe(200);
     const body = response.json as UserSigResponse;
-    expect(body).toMatchObject({ sdkAppId: E2E_TRTC_SECRET.sdkAppId, userId: 'alice_e2e' });
+    expect(body).toMatchObject({ version: 2, sdkAppId: E2E_TRTC_SECRET.sdkAppId, userId: 'alice_e2e' });
     expectFreshTimes(body, 3600);
     expect(body.refreshAfter).toBe(body.serverTime + 2880);
 
@@ -104,13 +104,14 @@ describe('POST /v1/usersig', () => {
 describe('POST /v1/privatemapkey', () => {
   it('issues a ticket for a numeric room with the requested privileges of the default role', async () => {
     const response = await post('/v1/privatemapkey', {
-      token: await sessionToken('bob-e2e'),
+      token: await sessionToken('bob-e2e', { rooms: [10000] }),
       body: { roomId: 10000, privileges: ['enterRoom', 'receiveAudio', 'receiveVideo'], expire: 600 },
     });
 
     expect(response.status).toBe(200);
     const body = response.json as PrivateMapKeyResponse;
     expect(body).toMatchObject({
+      version: 2,
       sdkAppId: E2E_TRTC_SECRET.sdkAppId,
       userId: 'bob-e2e',
       roomId: 10000,
@@ -133,7 +134,7 @@ describe('POST /v1/privatemapkey', () => {
 
   it('issues a ticket for a string room with all privileges of the anchor role', async () => {
     const response = await post('/v1/privatemapkey', {
-      token: await sessionToken('carol', { role: 'anchor' }),
+      token: await sessionToken('carol', { role: 'anchor', rooms: ['lesson 7-A'] }),
       body: { strRoomId: 'lesson 7-A' },
     });
 
@@ -290,7 +291,7 @@ describe('response headers', () => {
       '/v1/cos/sign': { method: 'GET', key: 'users/erin/a.txt' },
       '/v1/cos/credentials': {},
     };
-    const ok = await post(route, { token: await sessionToken('erin'), body: bodies[route] });
+    const ok = await post(route, { token: await sessionToken('erin', { rooms: [1] }), body: bodies[route] });
     const expired = await sessionToken('erin', { claims: { exp: nowSeconds() - 3600 } });
     const refused = await post(route, { token: expired, body: bodies[route] });
 

@@ -27,7 +27,8 @@ interface RouteCase {
 const USERSIG: RouteCase = { route: '/v1/usersig', body: {}, secretId: TRTC_SECRET_ID };
 const PRIVATEMAPKEY: RouteCase = {
   route: '/v1/privatemapkey',
-  body: { roomId: 7 },
+  // Granted to everyone by the stack's lobby rule.
+  body: { strRoomId: 'lobby' },
   secretId: TRTC_SECRET_ID,
 };
 const COS_SIGN: RouteCase = {

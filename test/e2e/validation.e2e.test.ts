@@ -18,8 +18,8 @@ let token: string;
 let anchorToken: string;
 
 beforeAll(async () => {
-  token = await sessionToken('heidi');
-  anchorToken = await sessionToken('heidi', { role: 'anchor' });
+  token = await sessionToken('heidi', { rooms: [1] });
+  anchorToken = await sessionToken('heidi', { role: 'anchor', rooms: [1] });
 });
 
 function expectError(response: ApiResponse, status: number, code: string): void {

@@ -39,7 +39,8 @@ interface RouteCase {
 const USERSIG: RouteCase = { route: '/v1/usersig', body: {}, secretId: TRTC_SECRET_ID };
 const PRIVATEMAPKEY: RouteCase = {
   route: '/v1/privatemapkey',
-  body: { roomId: 4242 },
+  // Granted to everyone by the stack's lobby rule.
+  body: { strRoomId: 'lobby' },
   secretId: TRTC_SECRET_ID,
 };
 const COS_SIGN: RouteCase = {

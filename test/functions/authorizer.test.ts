@@ -125,6 +125,34 @@ describe('authorizer handler (HS256 secret)', () => {
     expectNoTokenInLogs(token);
   });
 
+  it('passes the room policy claims the token carries as one JSON text, and no other claim', async () => {
+    const { handler } = await coldStart({
+      ROOM_POLICY: 'claims,hook',
+      ROOM_HOOK_FUNCTION: 'room-hook',
+      ROOM_HOOK_CLAIMS: 'org,plan',
+    });
+    const rooms = { 'class-42': 'anchor', lobby: 'audience' };
+    const token = await hsToken(
+      claimsAt(TEST_NOW, { trtc_rooms: rooms, org: { id: 7 }, email: 'a@example.test' }),
+    );
+    const result = await handler(authorizerEvent({ authorization: `Bearer ${token}` }));
+    expect(result).toEqual({
+      isAuthorized: true,
+      context: {
+        userId: 'alice',
+        sessionExpiresAt: SESSION_END,
+        claims: JSON.stringify({ trtc_rooms: rooms, org: { id: 7 } }),
+      },
+    });
+    // Claims of kinds that are not configured stay out of the context.
+    const claimsOnly = await coldStart({ ROOM_POLICY: 'rules' });
+    const other = await claimsOnly.handler(authorizerEvent({ authorization: `Bearer ${token}` }));
+    expect(other).toEqual({
+      isAuthorized: true,
+      context: { userId: 'alice', sessionExpiresAt: SESSION_END },
+    });
+  });
+
   it('omits the role when the token has none', async () => {
     const { handler } = await coldStart({});
     const token = await hsToken(claimsAt(TEST_NOW));

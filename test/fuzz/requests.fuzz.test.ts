@@ -82,6 +82,7 @@ async function send(c: FuzzCase): Promise<ApiResponse> {
       body: bytesOf(c.body).toString('base64'),
       isBase64Encoded: true,
       ...(c.auth.role === undefined ? {} : { role: c.auth.role }),
+      ...(c.auth.rooms === undefined ? {} : { claims: { trtc_rooms: c.auth.rooms.json } }),
     });
     return invokeRoute(c.route, event);
   }
@@ -90,7 +91,10 @@ async function send(c: FuzzCase): Promise<ApiResponse> {
   let token: string | undefined;
   switch (c.auth.kind) {
     case 'session':
-      token = await sessionToken(c.auth.userId, c.auth.role === undefined ? {} : { role: c.auth.role });
+      token = await sessionToken(c.auth.userId, {
+        ...(c.auth.role === undefined ? {} : { role: c.auth.role }),
+        ...(c.auth.rooms === undefined ? {} : { rooms: c.auth.rooms.json }),
+      });
       break;
     case 'none':
       break;
@@ -239,6 +243,9 @@ const EXPECTED_CODES: Record<Route, string[]> = {
     'INVALID_ROOM',
     'UNKNOWN_PRIVILEGE',
     'ROLE_UNKNOWN',
+    'ROOM_FORBIDDEN',
+    'ENTER_ROOM_REQUIRED',
+    'PRIVILEGES_EXCEEDED',
     'USER_MISMATCH',
     'PAYLOAD_TOO_LARGE',
     'UNSUPPORTED_MEDIA_TYPE',

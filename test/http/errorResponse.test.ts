@@ -1,55 +1,53 @@
 import { describe, expect, it } from 'vitest';
-import { StsError } from '../../lib/cos/StsError';
 import { toErrorResponse } from '../../lib/http/errorResponse';
+import { HttpError } from '../../lib/http/HttpError';
 import { createLogger } from '../../lib/log/logger';
-import { PolicyError, type PolicyErrorCode } from '../../lib/policy/PolicyError';
+import { PolicyError } from '../../lib/policy/PolicyError';
+import { RoomHookError } from '../../lib/roomHook/RoomHookError';
 
-function capture() {
+function respond(error: unknown) {
   const lines: string[] = [];
-  return { log: createLogger({ level: 'debug', write: (line) => lines.push(line) }), lines };
+  const log = createLogger({ level: 'debug', write: (line) => lines.push(line) });
+  const response = toErrorResponse(error, log);
+  return { response, body: JSON.parse(response.body as string), logs: lines.map((line) => JSON.parse(line)) };
 }
 
-describe('toErrorResponse (COS codes)', () => {
+describe('toErrorResponse', () => {
   it.each([
-    ['OPERATION_NOT_ALLOWED', 403],
-    ['HEADER_NOT_ALLOWED', 403],
-    ['QUERY_NOT_ALLOWED', 403],
-    ['UPLOAD_TOO_LARGE', 403],
-    ['CONTENT_TYPE_NOT_ALLOWED', 403],
-    ['V4_ONCE_DISABLED', 403],
-    ['CONTENT_LENGTH_REQUIRED', 400],
-    ['CONTENT_TYPE_REQUIRED', 400],
-  ] as const)('maps %s to %d with its message', (code: PolicyErrorCode, status) => {
-    const response = toErrorResponse(new PolicyError(code, 'why'), capture().log);
+    [new PolicyError('ROOM_FORBIDDEN', 'no'), 403],
+    [new PolicyError('ENTER_ROOM_REQUIRED', 'no'), 400],
+    [new PolicyError('PRIVILEGES_EXCEEDED', 'no'), 403],
+    [new HttpError('INVALID_REQUEST', 'no'), 400],
+  ])('maps %s to its status with the one error shape', (error, status) => {
+    const { response, body } = respond(error);
     expect(response.statusCode).toBe(status);
-    expect(JSON.parse(response.body as string)).toEqual({ error: { code, message: 'why' } });
+    expect(body).toEqual({ error: { code: error.code, message: 'no' } });
   });
 
-  it('answers 501 when STS is not configured', () => {
-    const response = toErrorResponse(new StsError('STS_NOT_CONFIGURED', 'no STS here'), capture().log);
-    expect(response.statusCode).toBe(501);
-    expect(JSON.parse(response.body as string)).toEqual({
-      error: { code: 'STS_NOT_CONFIGURED', message: 'no STS here' },
+  it('answers a room hook failure with 503 ROOM_HOOK_UNAVAILABLE and its Retry-After, logging the reason only', () => {
+    const cause = Object.assign(new Error('answer was {"allow":"maybe"}'), {
+      name: 'TooManyRequestsException',
     });
-  });
-
-  it('answers 503 with Retry-After when STS fails, and logs the STS code for operators only', () => {
-    const { log, lines } = capture();
-    const error = new StsError('STS_UNAVAILABLE', 'STS refused the request (AuthFailure.SignatureFailure)', {
-      retryAfterSeconds: 7,
-      stsCode: 'AuthFailure.SignatureFailure',
-      requestId: 'req-1',
-    });
-    const response = toErrorResponse(error, log);
+    const error = new RoomHookError(
+      'INVOKE_FAILED',
+      'the room hook could not be invoked (TooManyRequestsException)',
+      {
+        retryAfterSeconds: 4,
+        cause,
+      },
+    );
+    const { response, body, logs } = respond(error);
     expect(response.statusCode).toBe(503);
-    expect(response.headers?.['Retry-After']).toBe('7');
-    expect(JSON.parse(response.body as string)).toEqual({
-      error: { code: 'STS_UNAVAILABLE', message: 'temporary credentials are unavailable, retry later' },
+    expect(response.headers).toMatchObject({ 'Retry-After': '4' });
+    expect(body).toEqual({
+      error: {
+        code: 'ROOM_HOOK_UNAVAILABLE',
+        message: 'the room policy is temporarily unavailable, retry later',
+      },
     });
-    expect(JSON.parse(lines[0] as string)).toMatchObject({
-      level: 'error',
-      stsCode: 'AuthFailure.SignatureFailure',
-      stsRequestId: 'req-1',
-    });
+    expect(logs).toEqual([
+      expect.objectContaining({ level: 'error', message: 'room hook unavailable', reason: 'INVOKE_FAILED' }),
+    ]);
+    expect(JSON.stringify(logs)).not.toContain('maybe');
   });
 });

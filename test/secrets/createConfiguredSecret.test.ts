@@ -7,10 +7,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../lib/config';
 import { createLogger } from '../../lib/log/logger';
-import { createConfiguredSecret, TrtcSecretSchema } from '../../lib/secrets';
+import { createConfiguredSecret, TrtcSecretSchema, trtcSecretSchema } from '../../lib/secrets';
 
 const trtc = { sdkAppId: 1400000000, secretKey: 'configured-secret-test-key' };
-const awsConfig = loadConfig({ STAGE: 'test', TRTC_SECRET_ID: 'test/trtc' });
+const awsEnv = { STAGE: 'test', TRTC_SECRET_ID: 'test/trtc' };
+const awsConfig = loadConfig(awsEnv);
 
 describe('createConfiguredSecret', () => {
   const sm = mockClient(SecretsManagerClient);
@@ -48,6 +49,40 @@ describe('createConfiguredSecret', () => {
     expect(lines.map((line) => JSON.parse(line))).toContainEqual(
       expect.objectContaining({ level: 'warn', concern: 'trtc', error: 'AccessDeniedException' }),
     );
+  });
+
+  it('with v1 tickets selected, a secret without a usable key fails to load, naming the problem', async () => {
+    const v1 = loadConfig({ ...awsEnv, TRTC_TICKET_VERSION: '1' });
+    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(trtc) });
+    sm.on(DescribeSecretCommand).resolves({});
+    const secret = createConfiguredSecret(v1, 'trtc', trtcSecretSchema(v1.ticketVersion), {
+      client: new SecretsManagerClient({}),
+    });
+    await expect(secret.get()).rejects.toMatchObject({
+      code: 'SECRETS_UNAVAILABLE',
+      message: expect.stringMatching(/^secret "trtc" is invalid: .*privateKeyPem.*TRTC_TICKET_VERSION=1/),
+    });
+  });
+
+  it('logs a secret that fails at cold start (the prefetch), naming the problem', async () => {
+    const v1 = loadConfig({ ...awsEnv, TRTC_TICKET_VERSION: '1' });
+    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(trtc) });
+    sm.on(DescribeSecretCommand).resolves({});
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', write: (line) => lines.push(line) });
+    const secret = createConfiguredSecret(v1, 'trtc', trtcSecretSchema(v1.ticketVersion), {
+      client: new SecretsManagerClient({}),
+      log,
+    });
+    secret.prefetch();
+    await expect.poll(() => lines.length).toBe(1);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      level: 'error',
+      message: 'signing secret unavailable at cold start',
+      concern: 'trtc',
+      detail: expect.stringContaining('field "privateKeyPem" is required'),
+    });
+    expect(lines[0]).not.toContain(trtc.secretKey);
   });
 
   it("reads the stage's default secret name when no *_SECRET_ID is set", async () => {

@@ -1,7 +1,14 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SecretInvalidError } from '../../lib/secrets/errors';
 import { parseSecret } from '../../lib/secrets/parseSecret';
-import { CosSecretSchema, TrtcSecretSchema } from '../../lib/secrets/secretSchemas';
+import {
+  CosSecretSchema,
+  TrtcSecretSchema,
+  TrtcSecretV1Schema,
+  trtcSecretSchema,
+} from '../../lib/secrets/secretSchemas';
+import { v1KeyPair } from '../support/v1Keys';
 
 // Distinctive fake values: if any of them shows up in an error message, the message leaks the secret.
 const FAKE_SECRET_KEY = 'FAKE-secretKey-7f3a9c1e-never-log-me';
@@ -222,5 +229,52 @@ describe('CosSecretSchema', () => {
     );
     expect(error.fields).toEqual(['region']);
     expectNoLeak(error, 'AP-Guangzhou', 'ap_guangzhou');
+  });
+});
+
+describe('TrtcSecretV1Schema (TRTC_TICKET_VERSION=1)', () => {
+  const keys = v1KeyPair('prime256v1');
+  const parseV1 = (secret: unknown) => parseSecret(TrtcSecretV1Schema, JSON.stringify(secret), 'trtc');
+
+  it('is the schema of a v1 configuration, and accepts a secret whose key signs', () => {
+    expect(trtcSecretSchema(1)).toBe(TrtcSecretV1Schema);
+    expect(trtcSecretSchema(2)).toBe(TrtcSecretSchema);
+    expect(parseV1({ ...validTrtc, privateKeyPem: keys.privateKeyPem }).privateKeyPem).toBe(
+      keys.privateKeyPem,
+    );
+    const k1 = v1KeyPair('secp256k1');
+    expect(parseV1({ ...validTrtc, privateKeyPem: k1.privateKeyPem }).sdkAppId).toBe(1400000000);
+  });
+
+  it('refuses a secret without the key, naming the field and the setting that needs it', () => {
+    const error = rejection(() => parseV1(validTrtc));
+    expect(error.message).toBe(
+      'secret "trtc": field "privateKeyPem" is required and must be a PEM EC private key (prime256v1 or secp256k1) that signs v1 tickets, which TRTC_TICKET_VERSION=1 needs',
+    );
+    expect(error.fields).toEqual(['privateKeyPem']);
+  });
+
+  it('refuses a PEM that does not sign: a fake body, an RSA or Ed25519 key, a P-384 key; never quoting it', () => {
+    const other = (type: 'rsa' | 'ed25519' | 'ec', options: object) =>
+      (
+        generateKeyPairSync as (
+          t: string,
+          o: object,
+        ) => { privateKey: { export(o: object): string | Buffer } }
+      )(type, options)
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString();
+    for (const pem of [
+      FAKE_PEM,
+      other('rsa', { modulusLength: 2048 }),
+      other('ed25519', {}),
+      other('ec', { namedCurve: 'secp384r1' }),
+      keys.publicKeyPem,
+    ]) {
+      const error = rejection(() => parseV1({ ...validTrtc, privateKeyPem: pem }));
+      expect(error.message).toMatch(/^secret "trtc": field "privateKeyPem" must be a PEM EC private key/);
+      const body = pem.split('\n')[1] as string;
+      expectNoLeak(error, body);
+    }
   });
 });

@@ -288,6 +288,33 @@ describe('createSessionVerifier (HS256 secret)', () => {
       });
     });
 
+    it('keeps the configured context claims the token carries, as raw JSON, and no other claim', async () => {
+      const custom = createSessionVerifier(
+        hsSessionConfig({ contextClaims: ['trtc_rooms', 'org', '__proto__'] }),
+        { now },
+      );
+      const rooms = [1234, { strRoomId: 'class-42', role: 'anchor' }];
+      const token = await hsToken(
+        claimsAt(TEST_NOW, { trtc_rooms: rooms, org: 'acme', email: 'a@example.test' }),
+      );
+      const principal = await custom.verify(bearer(token));
+      expect(principal).toEqual({
+        userId: 'alice',
+        sessionExpiresAt: expect.any(Number),
+        claims: { trtc_rooms: rooms, org: 'acme' },
+      });
+      // A malformed rooms claim is the room policy's to refuse: the session itself stays valid.
+      const odd = await hsToken(claimsAt(TEST_NOW, { trtc_rooms: 'not json', trtc_role: 'anchor' }));
+      await expect(custom.verify(bearer(odd))).resolves.toEqual({
+        userId: 'alice',
+        role: 'anchor',
+        sessionExpiresAt: expect.any(Number),
+        claims: { trtc_rooms: 'not json' },
+      });
+      const none = await custom.verify(bearer(await hsToken(claimsAt(TEST_NOW))));
+      expect(none).not.toHaveProperty('claims');
+    });
+
     it('omits the role when the token has no role claim', async () => {
       const principal = await verifyClaims({});
       expect(principal).not.toHaveProperty('role');

@@ -3,8 +3,9 @@ import { promisify } from 'node:util';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, requireSessionConfig } from '../../lib/config';
+import { createRoomPolicy } from '../../lib/policy/createRoomPolicy';
 import { createSessionVerifier } from '../../lib/session';
-import { mintDevToken } from '../../scripts/devToken';
+import { mintDevToken, roomsClaim } from '../../scripts/devToken';
 
 // The dev:token script mints tokens that the service's own verifier accepts in the local
 // configuration, and refuses everything else.
@@ -67,6 +68,64 @@ describe('mintDevToken', () => {
   });
 });
 
+describe('dev:token rooms (--room)', () => {
+  const policy = createRoomPolicy({
+    kinds: localConfig.rooms.policy,
+    claim: localConfig.rooms.claim,
+    rules: [],
+    hookClaims: [],
+    roles: localConfig.rooms.roles,
+    defaultRole: localConfig.rooms.defaultRole,
+  });
+
+  it('reads digits as the numeric room, anything else as a string room, =ROLE as optional', () => {
+    expect(roomsClaim(['1234', 'lobby=anchor', 'class-*', '4294967294=audience', 'a=b=anchor'])).toEqual([
+      1234,
+      { strRoomId: 'lobby', role: 'anchor' },
+      'class-*',
+      { roomId: 4_294_967_294, role: 'audience' },
+      { strRoomId: 'a=b', role: 'anchor' },
+    ]);
+  });
+
+  it('mints a session whose rooms the local service grants, and only those', async () => {
+    const token = await mintDevToken(localConfig, {
+      userId: 'alice',
+      rooms: ['1234', 'lobby=anchor'],
+      ttlSeconds: 600,
+      now,
+    });
+    expect(decodeJwt(token).trtc_rooms).toEqual([1234, { strRoomId: 'lobby', role: 'anchor' }]);
+    const principal = await createSessionVerifier(requireSessionConfig(localConfig), {
+      now: () => now * 1000,
+    }).verify(`Bearer ${token}`);
+    // The session's role (none: the default, audience) for 1234; anchor for the lobby.
+    expect((await policy.decide({ principal, room: { roomId: 1234 } })).privilegeMap).toBe(0xab);
+    expect((await policy.decide({ principal, room: { strRoomId: 'lobby' } })).privilegeMap).toBe(0xff);
+    for (const room of [{ strRoomId: '1234' }, { roomId: 1 }, { strRoomId: 'lobby2' }]) {
+      await expect(policy.decide({ principal, room })).rejects.toMatchObject({ code: 'ROOM_FORBIDDEN' });
+    }
+  });
+
+  it('refuses rooms and roles the service would not accept, and rooms a claims-less policy would ignore', async () => {
+    for (const [value, message] of [
+      ['a/b', /--room a\/b: a string room must use only TRTC string room characters/],
+      ['0123', /without leading zeros/],
+      ['4294967295', /1 to 4294967294/],
+      ['lobby=not a role', /the role after =/],
+      ['=anchor', /non-empty/],
+      ['r'.repeat(65), /at most 64/],
+      ['лобби', /TRTC string room characters/],
+    ] as const) {
+      expect(() => roomsClaim([value])).toThrow(message);
+    }
+    const rulesOnly = loadConfig({ ROOM_POLICY: 'rules' });
+    await expect(mintDevToken(rulesOnly, { userId: 'a', rooms: ['1'], ttlSeconds: 60, now })).rejects.toThrow(
+      /ROOM_POLICY/,
+    );
+  });
+});
+
 describe('npm run dev:token', () => {
   const tsx = ['--import', 'tsx', 'scripts/devToken.ts'];
   const env = { PATH: process.env.PATH ?? '' };
@@ -80,6 +139,28 @@ describe('npm run dev:token', () => {
     expect(stderr).toBe('');
     expect(stdout).toMatch(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+\n$/);
     expect(decodeJwt(stdout.trim())).toMatchObject({ sub: 'alice', trtc_role: 'anchor' });
+  });
+
+  it('takes the exact syntax of the README: alice --room 1234 --room lobby=anchor', async () => {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [...tsx, 'alice', '--room', '1234', '--room', 'lobby=anchor'],
+      {
+        env,
+      },
+    );
+    expect(stderr).toBe('');
+    expect(decodeJwt(stdout.trim())).toMatchObject({
+      sub: 'alice',
+      trtc_rooms: [1234, { strRoomId: 'lobby', role: 'anchor' }],
+    });
+  });
+
+  it('prints its usage for --help', async () => {
+    const { stdout } = await run(process.execPath, [...tsx, '--help'], { env });
+    expect(stdout).toContain('usage: npm run -s dev:token -- <userId>');
+    expect(stdout).toContain('--room <room[=role]>');
+    expect(stdout).toContain('example: npm run -s dev:token -- alice --room 1234 --room lobby=anchor');
   });
 
   it('exits 1 with a message on stderr for a bad user id', async () => {

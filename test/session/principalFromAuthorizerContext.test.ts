@@ -53,6 +53,36 @@ describe('principalFromAuthorizerContext', () => {
     }
   });
 
+  it('reads the selected claims from their JSON text, and round-trips them', () => {
+    const claims = { trtc_rooms: [1234, 'lobby'], org: { id: 7 } };
+    const context = { userId: 'alice', sessionExpiresAt: 1700000600, claims: JSON.stringify(claims) };
+    expect(principalFromAuthorizerContext(withContext(context))).toEqual({
+      userId: 'alice',
+      sessionExpiresAt: 1700000600,
+      claims,
+    });
+    const principal = {
+      userId: 'bob',
+      role: 'anchor',
+      sessionExpiresAt: 1700000600,
+      claims: { trtc_rooms: { 'class-42': 'anchor' } },
+    };
+    expect(principalFromAuthorizerContext(withContext(authorizerContext(principal)))).toEqual(principal);
+    expect(authorizerContext(principal)).toEqual({
+      userId: 'bob',
+      role: 'anchor',
+      sessionExpiresAt: 1700000600,
+      claims: '{"trtc_rooms":{"class-42":"anchor"}}',
+    });
+  });
+
+  it('refuses a context whose claims are not the JSON text of an object (fail closed: 401)', () => {
+    for (const claims of ['{', '[]', '"x"', 'null', '7', '', 42, { trtc_rooms: [] }, null]) {
+      const context = { userId: 'alice', sessionExpiresAt: 1700000600, claims };
+      expect(reasonOf(() => principalFromAuthorizerContext(withContext(context)))).toBe('CLAIM_INVALID');
+    }
+  });
+
   it('throws the authorizer failure reason, with the matching code', () => {
     const error = (() => {
       try {

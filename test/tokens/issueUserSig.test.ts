@@ -1,13 +1,15 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../lib/config';
 import { HttpError } from '../../lib/http/HttpError';
 import { PolicyError } from '../../lib/policy/PolicyError';
 import type { Principal } from '../../lib/session/Principal';
-import { decodeUserSig, verifyUserSig } from '../../lib/sign';
+import { decodeUserSig, verifyUserSig, verifyUserSigV1 } from '../../lib/sign';
 import { issueUserSig } from '../../lib/tokens/issueUserSig';
 import { parseUserSigRequest } from '../../lib/tokens/userSigRequest';
 import { expectPolicyError } from '../policy/expectPolicyError';
-import { OfficialTlsSigApiV2 } from '../support/officialTlsSigApi';
+import { OfficialTlsSigApiV1, OfficialTlsSigApiV2 } from '../support/officialTlsSigApi';
+import { v1KeyPair } from '../support/v1Keys';
 import { config, NOW, trtcSecret } from './fixtures';
 
 const alice: Principal = { userId: 'alice' };
@@ -22,6 +24,7 @@ describe('issueUserSig', () => {
   it('issues a userSig for the principal with the default lifetime', () => {
     const response = issue({});
     expect(response).toEqual({
+      version: 2,
       sdkAppId: 1400000000,
       userId: 'alice',
       userSig: expect.any(String),
@@ -117,5 +120,59 @@ describe('issueUserSig', () => {
       { numRuns: 500 },
     );
     expect(issued).toBeGreaterThan(25);
+  });
+});
+
+describe('issueUserSig with v1 tickets (TRTC_TICKET_VERSION=1)', () => {
+  const keys = v1KeyPair();
+  const v1Config = loadConfig({ TRTC_TICKET_VERSION: '1' });
+  const v1Secret = { ...trtcSecret, privateKeyPem: keys.privateKeyPem };
+  const issueV1 = (body: unknown) =>
+    issueUserSig({
+      principal: alice,
+      request: parseUserSigRequest(body),
+      secret: v1Secret,
+      config: v1Config,
+      now: NOW,
+    });
+
+  it('issues an ECDSA ticket that lib/sign and the official tls-sig-api verify with the public key', () => {
+    const response = issueV1({ expire: 600 });
+    expect(response).toMatchObject({ version: 1, userId: 'alice', expiresAt: NOW + 600, serverTime: NOW });
+    expect(
+      verifyUserSigV1({
+        sdkAppId: trtcSecret.sdkAppId,
+        publicKeyPem: keys.publicKeyPem,
+        userId: 'alice',
+        userSig: response.userSig,
+        now: NOW,
+      }),
+    ).toMatchObject({ version: 1, expiresAt: NOW + 600 });
+    const official = new OfficialTlsSigApiV1({
+      sdk_appid: trtcSecret.sdkAppId,
+      expire_after: 600,
+      private_key_string: keys.privateKeyPem,
+      public_key_string: keys.publicKeyPem,
+    });
+    expect(official.verifySig(response.userSig, 'alice')).toBe(true);
+    expect(official.verifySig(response.userSig, 'bob')).toBe(false);
+    // Not signed with the v2 key: a v2 verifier refuses it.
+    expect(() =>
+      verifyUserSig({ ...trtcSecret, userId: 'alice', userSig: response.userSig, now: NOW }),
+    ).toThrow();
+  });
+
+  it('treats a v1 configuration without a key as a wiring bug (the secret schema requires one)', () => {
+    expect(() =>
+      issueUserSig({ principal: alice, request: {}, secret: trtcSecret, config: v1Config, now: NOW }),
+    ).toThrow(TypeError);
+  });
+
+  it('issues v2 tickets when v1 is not selected, even with a key in the secret', () => {
+    const response = issueUserSig({ principal: alice, request: {}, secret: v1Secret, config, now: NOW });
+    expect(response.version).toBe(2);
+    expect(
+      verifyUserSig({ ...trtcSecret, userId: 'alice', userSig: response.userSig, now: NOW }).version,
+    ).toBe(2);
   });
 });

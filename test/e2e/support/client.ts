@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { SignJWT } from 'jose';
 import { inject } from 'vitest';
+import type { FakeLambdaCall, FakeLambdaFault } from '../../support/fakeLambda';
 import type {
   FakeSecretsManagerCall,
   FakeSecretsManagerFault,
@@ -24,6 +25,7 @@ const baseUrl = inject('e2eBaseUrl');
 const lambdaUrl = inject('e2eLambdaUrl');
 const secretsManagerUrl = inject('e2eSecretsManagerUrl');
 const stsUrl = inject('e2eStsUrl');
+const fakeLambdaUrl = inject('e2eFakeLambdaUrl');
 const logFile = inject('e2eLogFile');
 const recordFile = inject('e2eRecordFile');
 const session = inject('e2eSession');
@@ -184,6 +186,8 @@ function throwOnEmulatedFunctionError(json: unknown): void {
 export interface SessionTokenOptions {
   /** The `trtc_role` claim. */
   readonly role?: string;
+  /** The rooms claim (`trtc_rooms`), any JSON. */
+  readonly rooms?: unknown;
   /** Replace claims; a value of `undefined` removes the claim. */
   readonly claims?: Readonly<Record<string, unknown>>;
   /** Sign with another secret (a forgery). */
@@ -209,6 +213,7 @@ export async function sessionToken(userId: string, options: SessionTokenOptions 
     nbf: now,
     exp: now + 600,
     ...(options.role === undefined ? {} : { trtc_role: options.role }),
+    ...(options.rooms === undefined ? {} : { trtc_rooms: options.rooms }),
   };
   for (const [name, value] of Object.entries(options.claims ?? {})) {
     if (value === undefined) delete claims[name];
@@ -300,6 +305,7 @@ export type FunctionKey =
   | 'privateMapKey'
   | 'cosSign'
   | 'cosCredentials'
+  | 'exampleRoomHook'
   | 'rotateCosKey'
   | 'rotateTrtcKey'
   | 'checkTrtcKey';
@@ -353,7 +359,14 @@ export async function invokeFunction(functionKey: FunctionKey, event: unknown): 
 export function authorizedEvent(
   route: Route,
   userId: string,
-  request: { headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean; role?: string } = {},
+  request: {
+    headers?: Record<string, string>;
+    body?: string;
+    isBase64Encoded?: boolean;
+    role?: string;
+    /** The selected session claims, as the authorizer passes them (one JSON text). */
+    claims?: Record<string, unknown>;
+  } = {},
 ): Record<string, unknown> {
   return {
     version: '2.0',
@@ -369,6 +382,7 @@ export function authorizedEvent(
           userId,
           ...(request.role === undefined ? {} : { role: request.role }),
           sessionExpiresAt: nowSeconds() + 600,
+          ...(request.claims === undefined ? {} : { claims: JSON.stringify(request.claims) }),
         },
       },
     },
@@ -462,6 +476,21 @@ export const fakeSts = {
   },
 };
 
+/** The admin API of the loopback Lambda endpoint the room hook is invoked through (test/support/fakeLambda.ts). */
+export const fakeLambda = {
+  /** Sets the fault for the next invocations (`null` clears it). */
+  async setFault(fault: FakeLambdaFault | null): Promise<void> {
+    await admin('POST', 'fault', JSON.stringify(fault), fakeLambdaUrl);
+  },
+  async calls(): Promise<FakeLambdaCall[]> {
+    const { calls } = (await admin('GET', 'calls', undefined, fakeLambdaUrl)) as { calls: FakeLambdaCall[] };
+    return calls;
+  },
+  async resetCalls(): Promise<void> {
+    await admin('DELETE', 'calls', undefined, fakeLambdaUrl);
+  },
+};
+
 async function admin(
   method: string,
   path: string,
@@ -473,7 +502,7 @@ async function admin(
     ...(body === undefined ? {} : { body }),
   });
   const json: unknown = await response.json();
-  if (!response.ok) throw new Error(`fake service ${method} ${path}: ${JSON.stringify(json)}`);
+  if (!response.ok) throw new Error(`fake ${base} ${method} ${path}: ${JSON.stringify(json)}`);
   return json;
 }
 

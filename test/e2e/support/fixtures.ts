@@ -96,6 +96,27 @@ export const E2E_SETTINGS = Object.freeze({
   cosMaxUploadBytes: 104_857_600,
 });
 
+/**
+ * The room policy of the stack: the rooms claim (`trtc_rooms`), these rules, and the example hook
+ * (1:1 calls: the callee of `call.<caller>.<callee>`), invoked through the loopback Lambda API.
+ */
+export const E2E_ROOMS = Object.freeze({
+  policy: 'claims,rules,hook',
+  rules: Object.freeze([
+    { strRoomId: 'u.{userId}.*', role: 'anchor' },
+    { strRoomId: 'call.{userId}.*', role: 'anchor' },
+    { roomId: '{userId}', role: 'anchor' },
+    { strRoomId: 'lobby', role: 'audience' },
+  ]),
+  hookFunction: `tencent-token-issuer-${E2E_STAGE}-exampleRoomHook`,
+  hookClaims: Object.freeze(['org']),
+  /** Above the default (1000): the shared test machines are slow; the timeout test waits 4 times this. */
+  hookTimeoutMs: 2000,
+  /** Short, so a test can wait out the answer cache. */
+  hookCacheSeconds: 2,
+  hookRetryAfterSeconds: 4,
+});
+
 /** The key prefix of a user (the default `COS_KEY_PREFIX`, `users/{userId}/`). */
 export function cosPrefixOf(userId: string): string {
   return `users/${userId}/`;
@@ -136,6 +157,9 @@ export const ERROR_CODE_STATUS: Readonly<Record<string, number>> = Object.freeze
   V4_ONCE_DISABLED: 403,
   STS_NOT_CONFIGURED: 501,
   STS_UNAVAILABLE: 503,
+  ENTER_ROOM_REQUIRED: 400,
+  ROOM_FORBIDDEN: 403,
+  ROOM_HOOK_UNAVAILABLE: 503,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   SECRETS_UNAVAILABLE: 503,

@@ -19,6 +19,8 @@ declare module 'vitest' {
     /** The fake Tencent Cloud API (CAM, STS) and IM REST API of the rotation jobs. */
     e2eTencentCloudUrl: string;
     e2eImRestUrl: string;
+    /** The Lambda endpoint of the room hook (forwards to e2eLambdaUrl; admin API under `/__admin/`). */
+    e2eFakeLambdaUrl: string;
     /** Everything serverless-offline and the functions printed. */
     e2eLogFile: string;
     /** Where the tests record every session token they sent and every token they received. */
@@ -36,6 +38,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('e2eStsUrl', stack.fakeStsUrl);
   project.provide('e2eTencentCloudUrl', stack.fakeTencentCloudUrl);
   project.provide('e2eImRestUrl', stack.fakeImRestUrl);
+  project.provide('e2eFakeLambdaUrl', stack.fakeLambdaUrl);
   project.provide('e2eLogFile', stack.logFile);
   project.provide('e2eRecordFile', join(stack.runDir, 'tokens.tsv'));
   project.provide('e2eSession', { ...E2E_SESSION });

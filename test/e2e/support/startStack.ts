@@ -5,11 +5,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import { startFakeLambda } from '../../support/fakeLambda';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fakeSecretsManager';
 import { startFakeSts } from '../../support/fakeSts';
 import {
   COS_SECRET_ID,
   E2E_COS_SECRET,
+  E2E_ROOMS,
   E2E_SESSION,
   E2E_SETTINGS,
   E2E_STAGE,
@@ -49,6 +51,8 @@ export interface E2eStack {
   /** The fake Tencent Cloud API (CAM, STS) and IM REST API of the rotation jobs (admin under `/__admin/`). */
   readonly fakeTencentCloudUrl: string;
   readonly fakeImRestUrl: string;
+  /** The Lambda endpoint the functions call (the room hook): forwards to `lambdaUrl`, admin API under `/__admin/`. */
+  readonly fakeLambdaUrl: string;
   /** Every line serverless-offline and the functions wrote to stdout and stderr. */
   readonly logFile: string;
   /** A temporary directory for this run (the log file, records of tokens the tests used). */
@@ -76,6 +80,8 @@ export interface StartStackOptions {
   readonly stage?: 'e2e' | 'local';
   /** More variables for the service (they win over the stage's own). */
   readonly environment?: Readonly<Record<string, string>>;
+  /** The TRTC secret seeded instead of E2E_TRTC_SECRET. */
+  readonly trtcSecret?: Readonly<Record<string, unknown>>;
 }
 
 /** Variables the service or the framework read: never inherited from the caller's shell. */
@@ -142,7 +148,7 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
   try {
     const fake = await startFakeSecretsManager();
     cleanups.push(() => fake.close());
-    seed(fake);
+    seed(fake, options.trtcSecret ?? E2E_TRTC_SECRET);
     const rotation = await startRotationFakes(fake);
     cleanups.push(() => rotation.close());
 
@@ -156,6 +162,10 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
     cleanups.push(() => sts.close());
 
     const [httpPort, lambdaPort] = await freePorts(2);
+    // The room hook is invoked through this loopback Lambda API with the real SDK client; it forwards
+    // to serverless-offline's own Invoke endpoint (the example hook runs there) unless a test sets a fault.
+    const lambda = await startFakeLambda({ forwardTo: `http://127.0.0.1:${lambdaPort}` });
+    cleanups.push(() => lambda.close());
     // Missing files: the SDK must not read a developer's ~/.aws (profiles, endpoints, credentials).
     const noAwsFile = join(runDir, 'no-aws-config');
 
@@ -176,6 +186,13 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       // The COS functions use STS, as on every deployed stage by default: the loopback one.
       COS_STS_ENDPOINT: sts.url,
       COS_STS_TIMEOUT_MS: String(E2E_SETTINGS.stsTimeoutMs),
+      AWS_ENDPOINT_URL_LAMBDA: lambda.url,
+      ROOM_POLICY: E2E_ROOMS.policy,
+      ROOM_RULES: JSON.stringify(E2E_ROOMS.rules),
+      ROOM_HOOK_CLAIMS: E2E_ROOMS.hookClaims.join(','),
+      ROOM_HOOK_TIMEOUT_MS: String(E2E_ROOMS.hookTimeoutMs),
+      ROOM_HOOK_CACHE_SECONDS: String(E2E_ROOMS.hookCacheSeconds),
+      ROOM_HOOK_RETRY_AFTER_SECONDS: String(E2E_ROOMS.hookRetryAfterSeconds),
     };
     const env: NodeJS.ProcessEnv = {
       ...inheritedEnvironment(),
@@ -247,6 +264,18 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
     if (readyUrl !== `http://localhost:${httpPort}`) {
       throw new Error(`the service is ready on ${readyUrl}, expected port ${httpPort}`);
     }
+    if (stage === E2E_STAGE) {
+      // serverless-offline starts a function's worker on its first invocation, which under load takes
+      // longer than the hook's timeout: one call now, so that tests meet a warm hook, as Lambda would.
+      await fetch(
+        `http://127.0.0.1:${lambdaPort}/2015-03-31/functions/${E2E_ROOMS.hookFunction}/invocations`,
+        {
+          method: 'POST',
+          body: '{}',
+          signal: AbortSignal.timeout(readyTimeoutMs),
+        },
+      );
+    }
     return {
       baseUrl: `http://127.0.0.1:${httpPort}`,
       lambdaUrl: `http://127.0.0.1:${lambdaPort}`,
@@ -255,6 +284,7 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       fakeStsUrl: sts.url,
       fakeTencentCloudUrl: rotation.tencentCloud.url,
       fakeImRestUrl: rotation.imRest.url,
+      fakeLambdaUrl: lambda.url,
       logFile,
       runDir,
       stop,
@@ -266,8 +296,8 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
 }
 
 /** Puts the valid fixture secrets (also used to restore them after a test has broken one). */
-function seed(fake: FakeSecretsManager): void {
-  fake.putSecret(TRTC_SECRET_ID, JSON.stringify(E2E_TRTC_SECRET));
+function seed(fake: FakeSecretsManager, trtcSecret: Readonly<Record<string, unknown>>): void {
+  fake.putSecret(TRTC_SECRET_ID, JSON.stringify(trtcSecret));
   fake.putSecret(COS_SECRET_ID, JSON.stringify(E2E_COS_SECRET));
   fake.putSecret(SESSION_SECRET_ID, JSON.stringify({ hs256Secret: E2E_SESSION.hs256Secret }));
 }

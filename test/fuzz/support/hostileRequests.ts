@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ROOM_PRIVILEGES } from '../../../lib/config';
+import { ROOM_PRIVILEGES } from '../../../lib/policy/roomPrivileges';
 import type { Route } from '../../e2e/support/client';
 import { cosPrefixOf, E2E_COS_HOST } from '../../e2e/support/fixtures';
 import { COS_HEADER_NAMES, COS_QUERY_NAMES, caseVariant, cosValue, MODEL_UPLOAD_TYPES } from './cosNames';
@@ -9,9 +9,25 @@ import { COS_HEADER_NAMES, COS_QUERY_NAMES, caseVariant, cosValue, MODEL_UPLOAD_
 // or one of many kinds of damage), a content type, extra headers, and the channel: the gateway, or the
 // Lambda Invoke API for bodies the gateway emulation cannot deliver (base64 bytes that are not UTF-8).
 
+/** One entry of a generated rooms claim, as the oracle evaluates it (see lib/policy/roomClaims.ts). */
+export type ClaimEntrySpec =
+  | { readonly kind: 'str'; readonly text: string; readonly star: boolean; readonly role?: string }
+  | { readonly kind: 'num'; readonly roomId: number; readonly role?: string };
+
+/** The rooms claim of a session (`trtc_rooms`): the JSON it carries, and its meaning, or `malformed`. */
+export interface RoomsClaimSpec {
+  readonly json: unknown;
+  readonly entries: readonly ClaimEntrySpec[] | 'malformed';
+}
+
 /** How the request authenticates. Only `session` is a principal; everything else must be a 401. */
 export type AuthSpec =
-  | { readonly kind: 'session'; readonly userId: string; readonly role?: string }
+  | {
+      readonly kind: 'session';
+      readonly userId: string;
+      readonly role?: string;
+      readonly rooms?: RoomsClaimSpec;
+    }
   | { readonly kind: 'none' }
   /** `Authorization: <value>` verbatim (garbage). */
   | { readonly kind: 'raw'; readonly value: string }
@@ -82,6 +98,11 @@ export const CONTENT_TYPES: readonly (readonly [string, 'json' | 'other'])[] = [
 const JSON_TYPES = CONTENT_TYPES.filter(([, kind]) => kind === 'json').map(([type]) => type);
 
 const tencentUserId = fc.stringMatching(/^[A-Za-z0-9_-]{1,32}$/);
+// Now and then a numeric id: the stack's rule {"roomId":"{userId}"} gives such a user their numeric room.
+const principalId = fc.oneof(
+  { arbitrary: tencentUserId, weight: 9 },
+  { arbitrary: fc.integer({ min: 1, max: 99_999 }).map(String), weight: 1 },
+);
 const sessionRole = fc.oneof(
   { arbitrary: fc.constant(undefined), weight: 3 },
   { arbitrary: fc.constantFrom('anchor', 'audience'), weight: 3 },
@@ -90,7 +111,6 @@ const sessionRole = fc.oneof(
 );
 
 const PRIVILEGE_NAMES = Object.keys(ROOM_PRIVILEGES);
-const AUDIENCE_PRIVILEGES = ['createRoom', 'enterRoom', 'receiveAudio', 'receiveVideo', 'receiveSubStream'];
 
 /** A user id that is not `principal` (and not equal to it ignoring case either, half of the time). */
 function otherUser(principal: string): fc.Arbitrary<string> {
@@ -205,15 +225,25 @@ function validBody(
     case '/v1/cos/credentials':
       return fc.record({ expire: fc.integer({ min: 60, max: 7200 }), userId: self }, { requiredKeys: [] });
     case '/v1/privatemapkey': {
-      const allowed = role === 'anchor' ? PRIVILEGE_NAMES : AUDIENCE_PRIVILEGES;
+      // Mostly with enterRoom (the room policy then decides), sometimes without (ENTER_ROOM_REQUIRED).
+      const privileges = fc.oneof(
+        {
+          arbitrary: fc
+            .subarray(
+              role === 'anchor'
+                ? PRIVILEGE_NAMES
+                : PRIVILEGE_NAMES.filter((name) => !name.startsWith('send')),
+            )
+            .map((names) => (names.includes('enterRoom') ? names : ['enterRoom', ...names])),
+          weight: 6,
+        },
+        { arbitrary: fc.subarray(PRIVILEGE_NAMES, { minLength: 1 }), weight: 1 },
+      );
       return fc
         .record(
           {
-            room: fc.oneof(
-              fc.record({ roomId: fc.integer({ min: 1, max: 4_294_967_294 }) }),
-              fc.record({ strRoomId }),
-            ),
-            privileges: fc.subarray(allowed, { minLength: 1 }),
+            room: policyRoom(principal),
+            privileges,
             expire: fc.integer({ min: 1, max: 3600 }),
             userId: self,
           },
@@ -264,6 +294,122 @@ function validBody(
       return fc.oneof({ arbitrary: v5, weight: 3 }, { arbitrary: v4, weight: 1 });
     }
   }
+}
+
+/**
+ * Rooms for the room policy of the stack (test/e2e/support/fixtures.ts, E2E_ROOMS): random ones (mostly
+ * outside it), the lobby, the caller's own (`u.<id>.*`, `call.<id>.*`, the numeric room of a numeric
+ * id), 1:1 calls to the caller (the example hook), and other users' rooms, ids that only extend the
+ * caller's included (`u.<id>_2.x`).
+ */
+function policyRoom(principal: string): fc.Arbitrary<Record<string, unknown>> {
+  const other = otherUser(principal);
+  const tail = fc.stringMatching(/^[A-Za-z0-9_.-]{0,8}$/);
+  const str = (room: fc.Arbitrary<string>) =>
+    room.filter((id) => id.length >= 1 && id.length <= 64).map((strRoomId) => ({ strRoomId }));
+  return fc.oneof(
+    { arbitrary: fc.record({ roomId: fc.integer({ min: 1, max: 4_294_967_294 }) }), weight: 2 },
+    { arbitrary: fc.record({ strRoomId }), weight: 2 },
+    { arbitrary: fc.constant({ strRoomId: 'lobby' }), weight: 2 },
+    { arbitrary: str(tail.map((t) => `u.${principal}.${t}`)), weight: 2 },
+    { arbitrary: str(other.map((id) => `call.${principal}.${id}`)), weight: 1 },
+    { arbitrary: str(other.map((id) => `call.${id}.${principal}`)), weight: 2 },
+    { arbitrary: str(fc.tuple(other, other).map(([a, b]) => `call.${a}.${b}`)), weight: 1 },
+    { arbitrary: str(fc.tuple(other, tail).map(([id, t]) => `u.${id}.${t}`)), weight: 1 },
+    { arbitrary: str(tail.map((t) => `u.${principal}_2.${t}`)), weight: 1 },
+    {
+      arbitrary: /^[1-9][0-9]*$/.test(principal)
+        ? fc.constant({ roomId: Number(principal) })
+        : fc.constant({ strRoomId: principal }),
+      weight: 1,
+    },
+  );
+}
+
+const claimRole = fc.oneof(
+  { arbitrary: fc.constant(undefined), weight: 3 },
+  { arbitrary: fc.constantFrom('anchor', 'audience'), weight: 3 },
+  { arbitrary: fc.constant('admin'), weight: 1 },
+);
+
+/** Claims no reader may accept: they must refuse the request, never grant. */
+const MALFORMED_CLAIMS: readonly unknown[] = [
+  null,
+  true,
+  1234,
+  'lobby',
+  '[1234',
+  [null],
+  [['lobby']],
+  [0],
+  [1.5],
+  [{ roomId: '7' }],
+  [{ strRoomId: 'a', roomId: 1 }],
+  [{ strRoomId: 'lobby', extra: true }],
+  { lobby: 7 },
+  { lobby: null },
+  ['a/b'],
+  ['lobb\u0443'],
+  ['ro*om'],
+];
+
+/**
+ * A rooms claim for a session asking for `body`'s room: none, one of entries (the room itself, a
+ * prefix of it, other rooms; with or without a role; as an array, an object or a JSON text), or a
+ * malformed one.
+ */
+function roomsClaim(body: Record<string, unknown>): fc.Arbitrary<RoomsClaimSpec | undefined> {
+  const asked: ClaimEntrySpec[] = [];
+  if (typeof body.roomId === 'number') asked.push({ kind: 'num', roomId: body.roomId });
+  if (typeof body.strRoomId === 'string') {
+    asked.push({ kind: 'str', text: body.strRoomId, star: false });
+    asked.push({ kind: 'str', text: body.strRoomId.slice(0, 3), star: true });
+  }
+  const randomEntry = fc.oneof(
+    fc.record({ kind: fc.constant('num' as const), roomId: fc.integer({ min: 1, max: 4_294_967_294 }) }),
+    fc.record({ kind: fc.constant('str' as const), text: strRoomId, star: fc.boolean() }),
+  );
+  const entry = fc
+    .tuple(
+      asked.length > 0
+        ? fc.oneof({ arbitrary: fc.constantFrom(...asked), weight: 3 }, { arbitrary: randomEntry, weight: 1 })
+        : randomEntry,
+      claimRole,
+    )
+    .map(([spec, role]): ClaimEntrySpec => (role === undefined ? spec : { ...spec, role }));
+  const wellFormed = fc
+    .record({ entries: fc.array(entry, { maxLength: 3 }), asText: fc.boolean(), asObject: fc.boolean() })
+    .map(({ entries, asText, asObject }): RoomsClaimSpec => {
+      const patternOf = (spec: Extract<ClaimEntrySpec, { kind: 'str' }>) =>
+        `${spec.text}${spec.star ? '*' : ''}`;
+      // The object form holds string rooms with a role each; one room per key, so no repeats.
+      const objectForm =
+        asObject &&
+        entries.every((spec) => spec.kind === 'str' && spec.role !== undefined) &&
+        new Set(entries.map((spec) => (spec.kind === 'str' ? patternOf(spec) : ''))).size === entries.length;
+      const json = objectForm
+        ? Object.fromEntries(
+            entries.map((spec) => [patternOf(spec as Extract<ClaimEntrySpec, { kind: 'str' }>), spec.role]),
+          )
+        : entries.map((spec) => {
+            const room = spec.kind === 'num' ? spec.roomId : patternOf(spec);
+            if (spec.role === undefined) return room;
+            return spec.kind === 'num'
+              ? { roomId: room, role: spec.role }
+              : { strRoomId: room, role: spec.role };
+          });
+      return { json: asText ? JSON.stringify(json) : json, entries };
+    });
+  return fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 1 },
+    { arbitrary: wellFormed, weight: 8 },
+    {
+      arbitrary: fc
+        .constantFrom(...MALFORMED_CLAIMS)
+        .map((json): RoomsClaimSpec => ({ json, entries: 'malformed' })),
+      weight: 1,
+    },
+  );
 }
 
 /** The fields of each route's body, by JSON type. */
@@ -768,15 +914,22 @@ function damages(route: Route, principal: string, valid: Record<string, unknown>
 }
 
 /** Whose session the request carries, or how it fails to carry one. */
-function sessionOf(principal: string, role: string | undefined): AuthSpec {
-  return role === undefined
-    ? { kind: 'session', userId: principal }
-    : { kind: 'session', userId: principal, role };
+function sessionOf(principal: string, role: string | undefined, rooms: RoomsClaimSpec | undefined): AuthSpec {
+  return {
+    kind: 'session',
+    userId: principal,
+    ...(role === undefined ? {} : { role }),
+    ...(rooms === undefined ? {} : { rooms }),
+  };
 }
 
-function authOf(principal: string, role: string | undefined): fc.Arbitrary<AuthSpec> {
+function authOf(
+  principal: string,
+  role: string | undefined,
+  rooms: RoomsClaimSpec | undefined,
+): fc.Arbitrary<AuthSpec> {
   return fc.oneof(
-    { arbitrary: fc.constant(sessionOf(principal, role)), weight: 88 },
+    { arbitrary: fc.constant(sessionOf(principal, role, rooms)), weight: 88 },
     { arbitrary: fc.constant<AuthSpec>({ kind: 'none' }), weight: 2 },
     {
       arbitrary: garbageAuthorization.map((value): AuthSpec => ({ kind: 'raw', value })),
@@ -816,22 +969,27 @@ function authOf(principal: string, role: string | undefined): fc.Arbitrary<AuthS
  * ```
  */
 export function hostileRequest(route: Route): fc.Arbitrary<FuzzCase> {
-  return fc.record({ principal: tencentUserId, role: sessionRole }).chain(({ principal, role }) =>
+  return fc.record({ principal: principalId, role: sessionRole }).chain(({ principal, role }) =>
     validBody(route, principal, role).chain((valid) =>
       fc
-        .record({
-          damage: damages(route, principal, valid),
-          auth: authOf(principal, role),
-          type: fc.constantFrom(...JSON_TYPES),
-        })
-        .map(({ damage, auth, type }): FuzzCase => {
+        // Every route's sessions carry rooms claims, malformed ones included: only privatemapkey reads them.
+        .record({ rooms: roomsClaim(valid), type: fc.constantFrom(...JSON_TYPES) })
+        .chain(({ rooms, type }) =>
+          fc.record({
+            damage: damages(route, principal, valid),
+            auth: authOf(principal, role, rooms),
+            rooms: fc.constant(rooms),
+            type: fc.constant(type),
+          }),
+        )
+        .map(({ damage, auth, rooms, type }): FuzzCase => {
           const channel = damage.channel ?? 'gateway';
           return {
             route,
             family: damage.family,
             channel,
             // The Lambda Invoke API carries the authorizer's verdict, not a token: always the session.
-            auth: channel === 'invoke' ? sessionOf(principal, role) : auth,
+            auth: channel === 'invoke' ? sessionOf(principal, role, rooms) : auth,
             contentType: damage.contentType === undefined ? type : damage.contentType,
             body: damage.body,
             headers: damage.headers ?? [],

@@ -8,7 +8,8 @@ import {
 } from '../../e2e/support/fixtures';
 import { expectIssuedTo } from '../../e2e/support/tokens';
 import { MODEL_ALLOWLIST, MODEL_OPERATIONS, MODEL_UPLOAD_TYPES, modelHeaderAllowed } from './cosNames';
-import { type AuthSpec, CONTENT_TYPES, type FuzzCase } from './hostileRequests';
+import { type AuthSpec, CONTENT_TYPES, type FuzzCase, type RoomsClaimSpec } from './hostileRequests';
+import { type ModelRoom, modelRoomGrant, ROLE_PRIVILEGES } from './roomPolicyModel';
 
 // Judges one response of the fuzz suite. Invariants, on every response:
 //  1. no 5xx; no stack trace and no secret value in the body or a header;
@@ -22,7 +23,9 @@ import { type AuthSpec, CONTENT_TYPES, type FuzzCase } from './hostileRequests';
 //  4. a 200 only for a well-formed request (a model of the README's API: necessary conditions only),
 //     never for a body that names another user, and its token belongs to the principal and verifies
 //     with the service's key; its lifetime is the one asked for (or the default);
-//  5. a COS signature covers only names of the README's default allowlist (and the operation's own
+//  5. zero room tickets for rooms outside the room policy (./roomPolicyModel.ts), and exactly the
+//     privileges the model grants;
+//  6. a COS signature covers only names of the README's default allowlist (and the operation's own
 //     sub-resources), under the principal's prefix, made with a temporary key confined to that prefix.
 // Known service bugs (see KNOWN_ISSUES) are counted and reported, not failed, and pinned by
 // knownIssues.fuzz.test.ts.
@@ -41,11 +44,16 @@ export type KnownIssue = string;
 export interface Principal {
   readonly userId: string;
   readonly role?: string;
+  readonly rooms?: RoomsClaimSpec;
 }
 
 export function principalOf(auth: AuthSpec): Principal | undefined {
   if (auth.kind !== 'session') return undefined;
-  return auth.role === undefined ? { userId: auth.userId } : { userId: auth.userId, role: auth.role };
+  return {
+    userId: auth.userId,
+    ...(auth.role === undefined ? {} : { role: auth.role }),
+    ...(auth.rooms === undefined ? {} : { rooms: auth.rooms }),
+  };
 }
 
 /** The body as the function receives it. */
@@ -141,19 +149,7 @@ const GATE_CODES = new Set([
   'INVALID_JSON',
 ]);
 
-const PRIVILEGES: Record<string, readonly string[]> = {
-  anchor: [
-    'createRoom',
-    'enterRoom',
-    'sendAudio',
-    'receiveAudio',
-    'sendVideo',
-    'receiveVideo',
-    'sendSubStream',
-    'receiveSubStream',
-  ],
-  audience: ['createRoom', 'enterRoom', 'receiveAudio', 'receiveVideo', 'receiveSubStream'],
-};
+const PRIVILEGE_NAMES = ROLE_PRIVILEGES.anchor as readonly string[];
 const DEFAULT_EXPIRE: Record<Route, number> = {
   '/v1/usersig': 7200,
   '/v1/privatemapkey': 300,
@@ -271,8 +267,6 @@ export function whyNot200(
     case '/v1/usersig':
       return only('expire', 'userId');
     case '/v1/privatemapkey': {
-      const allowed = PRIVILEGES[principal.role ?? 'audience'];
-      if (allowed === undefined) return 'unknown role';
       if ((body.roomId === undefined) === (body.strRoomId === undefined)) return 'not exactly one room';
       if (body.roomId !== undefined && !isInteger(body.roomId, 1, 4_294_967_294)) return 'bad roomId';
       if (
@@ -287,11 +281,15 @@ export function whyNot200(
         !(
           Array.isArray(privileges) &&
           privileges.length >= 1 &&
-          privileges.every((name) => typeof name === 'string' && allowed.includes(name))
+          privileges.every((name) => typeof name === 'string' && PRIVILEGE_NAMES.includes(name))
         )
       ) {
-        return 'privileges not granted to the role';
+        return 'not a list of privilege names';
       }
+      if (Array.isArray(privileges) && !privileges.includes('enterRoom'))
+        return 'privileges without enterRoom';
+      const grant = modelRoomGrant(principal, body as ModelRoom, privileges as string[] | undefined);
+      if ('refused' in grant) return grant.refused;
       return only('roomId', 'strRoomId', 'privileges', 'expire', 'userId');
     }
     case '/v1/cos/sign': {
@@ -353,7 +351,8 @@ function checkIssued(
   if (actual !== lifetime) problems.push(`lifetime ${actual}, asked for ${lifetime}`);
   if (route === '/v1/privatemapkey') {
     const granted = json.privileges as string[];
-    const asked = (body.privileges as string[] | undefined) ?? PRIVILEGES[principal.role ?? 'audience'] ?? [];
+    const grant = modelRoomGrant(principal, body as ModelRoom, body.privileges as string[] | undefined);
+    const asked = 'names' in grant ? grant.names : [];
     const sameRoom =
       body.roomId === undefined
         ? json.strRoomId === body.strRoomId && json.roomId === undefined
