@@ -1,11 +1,13 @@
 import { SignJWT } from 'jose';
 import { startFakeSecretsManager } from '../test/support/fakeSecretsManager';
+import { type FakeSts, startFakeSts } from '../test/support/fakeSts';
 import { type JwksServer, startJwksServer } from '../test/support/jwksServer';
 import { createSigningKey, type SigningKey } from '../test/support/sessionTokens';
 
 // The environment every service bench runs in: a loopback Secrets Manager holding fake signing keys, a
-// loopback identity provider (JWKS, RS256) for the authorizer, and the variables a deployed (non-local)
-// stage gives each function, pointing the real AWS SDK client at the fake.
+// loopback identity provider (JWKS, RS256) for the authorizer, a loopback Tencent STS for the COS
+// functions, and the variables a deployed (non-local) stage gives each function, pointing the real
+// clients at the fakes.
 
 export const BENCH_SESSION = {
   issuer: 'https://bench-idp.example/',
@@ -28,6 +30,8 @@ export interface BenchServices {
   readonly secretsManager: Awaited<ReturnType<typeof startFakeSecretsManager>>;
   readonly jwks: JwksServer;
   readonly sessionKey: SigningKey;
+  /** Knows the bench's COS key: the COS functions use STS on deployed stages. */
+  readonly sts: FakeSts;
   close(): Promise<void>;
 }
 
@@ -37,20 +41,35 @@ export async function startBenchServices(): Promise<BenchServices> {
   secretsManager.putSecret('bench/cos', JSON.stringify(BENCH_SECRETS.cos));
   const sessionKey = await createSigningKey('RS256', 'bench-rsa');
   const jwks = await startJwksServer({ keys: [sessionKey.publicJwk] });
+  const sts = await startFakeSts({
+    camKeys: { [BENCH_SECRETS.cos.secretId]: BENCH_SECRETS.cos.secretKey },
+    seed: 'bench-sts-seed-not-a-secret',
+  });
   return {
     secretsManager,
     jwks,
     sessionKey,
+    sts,
     close: async () => {
       await secretsManager.close();
       await jwks.close();
+      await sts.close();
     },
   };
 }
 
-/** Variables for a function process: what the deployment gives a function of a deployed stage. */
-export function serviceEnvironment(services: BenchServices): Record<string, string> {
+/**
+ * Variables for a function process: what the deployment gives a function of a deployed stage. The COS
+ * functions use the loopback STS, unless `sts: false` (`COS_STS_ENABLED=false`: the bucket key signs).
+ */
+export function serviceEnvironment(
+  services: BenchServices,
+  options: { sts?: boolean } = {},
+): Record<string, string> {
+  const sts = options.sts ?? true;
   return {
+    COS_STS_ENABLED: String(sts),
+    ...(sts ? { COS_STS_ENDPOINT: services.sts.url } : {}),
     STAGE: 'bench',
     LOG_LEVEL: 'warn',
     SECRETS_SOURCE: 'aws',
@@ -106,5 +125,15 @@ export function tokenEvent(path: string, body: unknown, userId = 'bench_user') {
 export const ROUTE_BODIES = {
   userSig: { path: '/v1/usersig', body: { expire: 3600 } },
   privateMapKey: { path: '/v1/privatemapkey', body: { roomId: 10000 } },
-  cosSign: { path: '/v1/cos/sign', body: { method: 'PUT', key: 'users/bench_user/a.png' } },
+  cosSign: {
+    path: '/v1/cos/sign',
+    body: {
+      method: 'PUT',
+      key: 'users/bench_user/a.png',
+      headers: { 'Content-Type': 'image/png', 'Content-Length': 1024 },
+    },
+  },
 } as const;
+
+/** The credentials route, measured at cold start only (its warm cost is the STS round trip). */
+export const CREDENTIALS_BODY = { path: '/v1/cos/credentials', body: {} } as const;

@@ -9,6 +9,7 @@ import { FUNCTIONS } from '../deploy/functions';
 import {
   type BenchServices,
   benchSessionToken,
+  CREDENTIALS_BODY,
   ROUTE_BODIES,
   serviceEnvironment,
   startBenchServices,
@@ -25,6 +26,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const work = join(root, 'bench', '.work');
 const FUNCTION_NAMES = Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[];
 export const FLOOR = 'floor: SDK client + 1 GetSecretValue';
+/** cosSign again, without STS (the same bundle; its STS SDK is then never loaded): its baseline. */
+export const COS_SIGN_NO_STS = 'cosSign (no STS)';
 
 /** One phase's medians, in ms. */
 export interface PhaseTimes {
@@ -138,6 +141,8 @@ async function events(services: BenchServices): Promise<Record<string, unknown>>
     userSig: tokenEvent(ROUTE_BODIES.userSig.path, ROUTE_BODIES.userSig.body),
     privateMapKey: tokenEvent(ROUTE_BODIES.privateMapKey.path, ROUTE_BODIES.privateMapKey.body),
     cosSign: tokenEvent(ROUTE_BODIES.cosSign.path, ROUTE_BODIES.cosSign.body),
+    [COS_SIGN_NO_STS]: tokenEvent(ROUTE_BODIES.cosSign.path, ROUTE_BODIES.cosSign.body),
+    cosCredentials: tokenEvent(CREDENTIALS_BODY.path, CREDENTIALS_BODY.body),
     [FLOOR]: {},
   };
 }
@@ -148,9 +153,12 @@ export async function runColdStartBench(bundles: Record<string, string>, runs = 
     // NODE_EXTRA_CA_CERTS (set in this sandbox) adds ~45 ms to every start; Lambda has no such thing.
     const { NODE_EXTRA_CA_CERTS: _ignored, NODE_OPTIONS: _alsoIgnored, ...base } = process.env;
     const env = { ...base, ...serviceEnvironment(services) };
+    const envOf = (name: string) =>
+      name === COS_SIGN_NO_STS ? { ...base, ...serviceEnvironment(services, { sts: false }) } : env;
+    const bundleOf = (name: string) => (name === COS_SIGN_NO_STS ? bundles.cosSign : bundles[name]) as string;
     const eventOf = await events(services);
     const runner = join(root, 'bench', 'coldStartRunner.mjs');
-    const names = [FLOOR, ...FUNCTION_NAMES];
+    const names = [FLOOR, ...FUNCTION_NAMES, COS_SIGN_NO_STS];
     const samples = new Map(names.map((name) => [name, [] as Record<string, number>[]]));
     const bare: number[] = [];
     const fetches = new Map(names.map((name) => [name, 0]));
@@ -160,8 +168,8 @@ export async function runColdStartBench(bundles: Record<string, string>, runs = 
       for (const name of names) {
         const before = services.secretsManager.callCount('GetSecretValue');
         const { stdout } = await runProcess(
-          [runner, bundles[name] as string, JSON.stringify(eventOf[name]), '20'],
-          env,
+          [runner, bundleOf(name), JSON.stringify(eventOf[name]), '20'],
+          envOf(name),
         );
         fetches.set(
           name,
@@ -179,11 +187,11 @@ export async function runColdStartBench(bundles: Record<string, string>, runs = 
     };
     const floorInit = phase(FLOOR, 'initCpuMs', 'initWallMs');
     return names.map((name) => {
-      const code = readFileSync(bundles[name] as string);
+      const code = readFileSync(bundleOf(name));
       const init = phase(name, 'initCpuMs', 'initWallMs');
       return {
         function: name,
-        bundleBytes: statSync(bundles[name] as string).size,
+        bundleBytes: statSync(bundleOf(name)).size,
         bundleGzipBytes: gzipSync(code).length,
         nodeStartMs: median(bare),
         init,
@@ -196,4 +204,36 @@ export async function runColdStartBench(bundles: Record<string, string>, runs = 
   } finally {
     await services.close();
   }
+}
+
+/** What Tencent's STS client adds to the cosSign bundle. */
+export interface StsBundleCost {
+  /** The minified cosSign bundle as packaged for a stage with STS (the default on deployed stages). */
+  readonly withStsBytes: number;
+  /** The same, packaged for a stage without STS (`__TTI_COS_STS__` false: no STS client in it). */
+  readonly withoutStsBytes: number;
+}
+
+/**
+ * Builds functions/cosSign.ts twice with serverless.yml's esbuild settings and the packaging flags of a
+ * deployed stage (lib/runtime/bundleFlags.d.ts), with and without STS: the difference is exactly the
+ * STS client and what only it pulls in.
+ */
+export async function measureStsBundleCost(): Promise<StsBundleCost> {
+  const size = async (sts: boolean) => {
+    const result = await build({
+      ...functionBuildOptions(),
+      define: {
+        __TTI_LOCAL_STAGE__: 'false',
+        __TTI_SESSION_SECRET_ID__: 'false',
+        __TTI_COS_STS__: String(sts),
+      },
+      absWorkingDir: root,
+      entryPoints: [join(root, 'functions', 'cosSign.ts')],
+      write: false,
+      logLevel: 'silent',
+    });
+    return result.outputFiles?.[0]?.contents.length ?? 0;
+  };
+  return { withStsBytes: await size(true), withoutStsBytes: await size(false) };
 }

@@ -1,6 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildBundles, type ColdStartRow, FLOOR, runColdStartBench } from './coldStartBench';
+import {
+  buildBundles,
+  COS_SIGN_NO_STS,
+  type ColdStartRow,
+  FLOOR,
+  measureStsBundleCost,
+  runColdStartBench,
+  type StsBundleCost,
+} from './coldStartBench';
 import { type GatewayLoadRow, runGatewayLoadBench } from './gatewayLoadBench';
 import { LAMBDA_ARM64_PRICES, MEMORY_SIZES_MB, type ModelRow, modelColdStart } from './lambdaModel';
 import { runSigningBench, type SigningBenchRow } from './signingBench';
@@ -32,6 +40,7 @@ const results: {
   cpus: number;
   signing?: SigningBenchRow[];
   coldStart?: ColdStartRow[];
+  stsBundleCost?: StsBundleCost;
   coldStartModel?: ModelRow[];
   warm?: WarmCostRow[];
   secretFetches?: SecretFetchRow;
@@ -93,6 +102,21 @@ if (sections.has('cold')) {
       fmt(r.secretFetchesPerColdStart, 2),
     ]),
   );
+  const stsBundleCost = await measureStsBundleCost();
+  results.stsBundleCost = stsBundleCost;
+  const withSts = cold.find((r) => r.function === 'cosSign');
+  const withoutSts = cold.find((r) => r.function === COS_SIGN_NO_STS);
+  if (withSts && withoutSts) {
+    const ratio = (a: number, b: number) => fmt(a / b, 2);
+    console.log(
+      [
+        "\nTencent's STS client in cosSign (cosSign vs cosSign (no STS), same run):",
+        `  bundle ${fmt(stsBundleCost.withStsBytes / 1024)} KB vs ${fmt(stsBundleCost.withoutStsBytes / 1024)} KB packaged for a stage without STS (${ratio(stsBundleCost.withStsBytes, stsBundleCost.withoutStsBytes)}x)`,
+        `  INIT cpu ${fmt(withSts.init.cpuMs, 1)} vs ${fmt(withoutSts.init.cpuMs, 1)} ms (${ratio(withSts.init.cpuMs, withoutSts.init.cpuMs)}x), INIT wall ${fmt(withSts.init.wallMs, 1)} vs ${fmt(withoutSts.init.wallMs, 1)} ms (${ratio(withSts.init.wallMs, withoutSts.init.wallMs)}x)`,
+        `  1st invocation wall ${fmt(withSts.firstInvocation.wallMs, 2)} vs ${fmt(withoutSts.firstInvocation.wallMs, 2)} ms (one loopback STS call), warm wall ${fmt(withSts.warmInvocation.wallMs, 2)} vs ${fmt(withoutSts.warmInvocation.wallMs, 2)} ms`,
+      ].join('\n'),
+    );
+  }
   const model = functions.flatMap((row) => MEMORY_SIZES_MB.map((memoryMb) => modelColdStart(row, memoryMb)));
   results.coldStartModel = model;
   table(

@@ -125,6 +125,12 @@ export const FUNCTIONS = {
     route: { method: 'POST', path: '/v1/cos/sign' },
     reads: [...TOKEN_FUNCTION_READS, 'secret:cos', 'cos'],
   },
+  cosCredentials: {
+    handler: 'functions/cosCredentials.handler',
+    description: "POST /v1/cos/credentials: temporary COS credentials for the session user's prefix (STS)",
+    route: { method: 'POST', path: '/v1/cos/credentials' },
+    reads: [...TOKEN_FUNCTION_READS, 'secret:cos', 'cos'],
+  },
   // Rotation jobs (README, "Rotation"): not HTTP routes. Only rotateCosKey bundles the Tencent SDK.
   rotateCosKey: {
     handler: 'functions/rotateCosKey.handler',

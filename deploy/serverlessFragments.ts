@@ -156,6 +156,7 @@ export async function serverlessFragments(input: FragmentInput): Promise<Serverl
   const esbuildDefine = {
     __TTI_LOCAL_STAGE__: String(config.isLocal),
     __TTI_SESSION_SECRET_ID__: String(config.session?.hs256SecretId !== undefined),
+    __TTI_COS_STS__: String(config.cos.sts !== undefined),
   };
   return {
     region,

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { COS_ENV_ENTRIES, type CosSettings, cosSettingsOf } from './cos/cosSettings';
 import { IM_REST_ENDPOINTS } from './im/accountCheck';
 import type { RoomPolicyKind } from './policy/createRoomPolicy';
 import { ROOM_PRIVILEGE_NAMES, type RoomPrivilege } from './policy/roomPrivileges';
@@ -218,7 +219,8 @@ const SETTINGS = {
       ),
       'users/{userId}/',
     ),
-    COS_ALLOWED_METHODS: v.optional(list, 'GET,HEAD,PUT'),
+    // Signatures and STS credentials: lib/cos/cosSettings.ts.
+    ...COS_ENV_ENTRIES,
   },
   session: {
     SESSION_JWKS_URL: v.optional(httpsOrLoopbackUrl),
@@ -386,7 +388,8 @@ export interface Config {
     readonly privateMapKey: ExpiryPolicy;
     readonly cos: ExpiryPolicy;
   };
-  readonly cos: { readonly keyPrefix: string; readonly allowedMethods: readonly string[] };
+  /** COS signatures and STS credentials: see lib/cos/cosSettings.ts. */
+  readonly cos: CosSettings;
   readonly rooms: {
     readonly roles: Readonly<Record<string, readonly RoomPrivilege[]>>;
     readonly defaultRole: string;
@@ -638,13 +641,19 @@ export function loadConfig(
   ] as const) {
     if (def > max) problems.push(`${kind}_DEFAULT_EXPIRE must not exceed ${kind}_MAX_EXPIRE`);
   }
-  const methods = e.COS_ALLOWED_METHODS.map((m) => m.toUpperCase());
-  if (methods.some((m) => !['GET', 'HEAD', 'PUT', 'POST', 'DELETE'].includes(m))) {
-    problems.push('COS_ALLOWED_METHODS must list only GET, HEAD, PUT, POST, DELETE');
-  }
+  const cos = cosSettingsOf(
+    e,
+    { isLocal, keyPrefix: e.COS_KEY_PREFIX, maxSignatureSeconds: e.COS_MAX_EXPIRE },
+    problems,
+  );
   const minimumGrace = minimumCosKeyGraceSeconds({
     secretsTtlSeconds: e.SECRETS_TTL_SECONDS,
-    credentialLifetimesSeconds: [e.COS_MAX_EXPIRE, e.COS_STS_MAX_DURATION ?? 0],
+    // The temporary keys the COS functions sign with or hand out (lib/cos) count toward the grace too.
+    credentialLifetimesSeconds: [
+      e.COS_MAX_EXPIRE,
+      e.COS_STS_MAX_DURATION ?? 0,
+      cos.sts ? Math.max(cos.sts.keySeconds, cos.credentialsExpiry.maxSeconds) : 0,
+    ],
   });
   if (e.COS_KEY_GRACE_SECONDS !== undefined && e.COS_KEY_GRACE_SECONDS < minimumGrace) {
     problems.push(
@@ -683,7 +692,7 @@ export function loadConfig(
       },
       cos: { defaultSeconds: e.COS_DEFAULT_EXPIRE, maxSeconds: e.COS_MAX_EXPIRE },
     },
-    cos: { keyPrefix: e.COS_KEY_PREFIX, allowedMethods: methods },
+    cos,
     rooms: {
       roles,
       defaultRole: e.ROOM_DEFAULT_ROLE,

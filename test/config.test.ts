@@ -169,7 +169,7 @@ describe('loadConfig', () => {
     [{ USERSIG_DEFAULT_EXPIRE: '90000' }, 'USERSIG_DEFAULT_EXPIRE must not exceed USERSIG_MAX_EXPIRE'],
     [{ COS_KEY_PREFIX: 'uploads/' }, 'COS_KEY_PREFIX must contain {userId}'],
     [{ COS_KEY_PREFIX: '/users/{userId}/' }, 'COS_KEY_PREFIX must end with / and not start with /'],
-    [{ COS_ALLOWED_METHODS: 'GET,PATCH' }, 'COS_ALLOWED_METHODS must list only'],
+    [{ COS_ALLOWED_METHODS: 'GET' }, 'COS_ALLOWED_METHODS was replaced by COS_SIGN_OPERATIONS'],
     [{ ROOM_ROLES: '{"host":["flyAway"]}' }, 'ROOM_ROLES must be a JSON object'],
     [{ ROOM_ROLES: 'not json' }, 'ROOM_ROLES must be a JSON object'],
     [{ ROOM_DEFAULT_ROLE: 'janitor' }, 'ROOM_DEFAULT_ROLE must name a role'],

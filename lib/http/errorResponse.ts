@@ -1,4 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { StsError } from '../cos/StsError';
 import type { Logger } from '../log/logger';
 import { PolicyError, type PolicyErrorCode } from '../policy/PolicyError';
 import { RoomHookError } from '../roomHook/RoomHookError';
@@ -21,11 +22,15 @@ export type ErrorResponseCode =
   | 'USER_ID_UNMAPPABLE'
   | 'SESSION_KEYS_UNAVAILABLE'
   | 'SECRETS_UNAVAILABLE'
+  | 'STS_NOT_CONFIGURED'
+  | 'STS_UNAVAILABLE'
   | 'ROOM_HOOK_UNAVAILABLE'
   | 'INTERNAL_ERROR'
   | PolicyErrorCode;
 
 const POLICY_STATUS: Record<PolicyErrorCode, 400 | 403> = {
+  CONTENT_LENGTH_REQUIRED: 400,
+  CONTENT_TYPE_REQUIRED: 400,
   EXPIRE_TOO_LONG: 400,
   INVALID_EXPIRE: 400,
   INVALID_ROOM: 400,
@@ -37,6 +42,12 @@ const POLICY_STATUS: Record<PolicyErrorCode, 400 | 403> = {
   KEY_OUTSIDE_PREFIX: 403,
   METHOD_NOT_ALLOWED: 403,
   SCOPE_TOO_WIDE: 403,
+  OPERATION_NOT_ALLOWED: 403,
+  HEADER_NOT_ALLOWED: 403,
+  QUERY_NOT_ALLOWED: 403,
+  UPLOAD_TOO_LARGE: 403,
+  CONTENT_TYPE_NOT_ALLOWED: 403,
+  V4_ONCE_DISABLED: 403,
   ENTER_ROOM_REQUIRED: 400,
   ROOM_FORBIDDEN: 403,
 };
@@ -75,6 +86,22 @@ function classify(error: unknown, log: Logger): Mapped {
       code: 'SECRETS_UNAVAILABLE',
       message: 'the signing service is temporarily unavailable, retry later',
       headers: { 'Retry-After': String(retryAfter) },
+    };
+  }
+  if (error instanceof StsError) {
+    if (error.code === 'STS_NOT_CONFIGURED') return { status: 501, code: error.code, message: error.message };
+    // The STS error code and request id are for operators; the cause never holds a key or a token.
+    log.error('temporary credentials unavailable', {
+      detail: error.message,
+      stsCode: error.stsCode,
+      stsRequestId: error.requestId,
+      cause: error.cause,
+    });
+    return {
+      status: 503,
+      code: 'STS_UNAVAILABLE',
+      message: 'temporary credentials are unavailable, retry later',
+      headers: { 'Retry-After': String(error.retryAfterSeconds) },
     };
   }
   if (error instanceof RoomHookError) {

@@ -1,7 +1,7 @@
 // Structured JSON logs, one line per event. A logger never receives secrets, session tokens or issued
 // tokens by design (callers log codes, ids and sizes, not values); as a second line of defence the
 // writer masks any field whose name says it holds one, and any string that looks like a bearer token,
-// a userSig or a COS signature.
+// a userSig, a COS signature, a Tencent SecretId or an STS session token.
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Readonly<Record<string, unknown>>;
@@ -24,6 +24,10 @@ const SENSITIVE_VALUE = [
   /\beyJ[\w-]+\.[\w-]+\.[\w-]*/g, // any JWT
   /\beJ[\w*-]{40,}/g, // Tencent tickets (zlib 78 9c in Tencent base64)
   /q-signature=[0-9a-f]+/gi, // COS signatures
+  /\bAKID[A-Za-z0-9_-]{16,}/g, // Tencent SecretIds, temporary ones (TmpSecretId) included
+  // Opaque runs this long: STS session tokens (SecurityToken). Without "/" and ".", so that object keys
+  // and paths in the audit lines stay readable.
+  /[A-Za-z0-9+_=*-]{100,}/g,
 ];
 const MASK = '[redacted]';
 

@@ -15,6 +15,15 @@ export type PolicyErrorCode =
   | 'KEY_OUTSIDE_PREFIX'
   | 'METHOD_NOT_ALLOWED'
   | 'SCOPE_TOO_WIDE'
+  // COS request signatures (lib/policy/checkCosRequest.ts) and legacy v4
+  | 'OPERATION_NOT_ALLOWED'
+  | 'HEADER_NOT_ALLOWED'
+  | 'QUERY_NOT_ALLOWED'
+  | 'CONTENT_LENGTH_REQUIRED'
+  | 'UPLOAD_TOO_LARGE'
+  | 'CONTENT_TYPE_REQUIRED'
+  | 'CONTENT_TYPE_NOT_ALLOWED'
+  | 'V4_ONCE_DISABLED'
   | 'ENTER_ROOM_REQUIRED'
   | 'ROOM_FORBIDDEN';
 

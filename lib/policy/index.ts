@@ -4,6 +4,31 @@
 export { assertCosMethod } from './assertCosMethod';
 export { assertSameUser, requireTencentUserId } from './assertSameUser';
 export {
+  type CheckCosRequestInput,
+  type CosRequestPlan,
+  type CosSignRules,
+  checkCosRequest,
+} from './checkCosRequest';
+export {
+  COS_METHODS,
+  COS_OPERATION_NAMES,
+  COS_OPERATIONS,
+  COS_SUBRESOURCES,
+  type CosMethod,
+  type CosOperation,
+  camActionOf,
+  cosOperationOf,
+  DEFAULT_COS_SIGN_OPERATIONS,
+} from './cosOperations';
+export {
+  type CosMethodAllowlist,
+  type CosSignAllowlist,
+  DEFAULT_COS_SIGN_ALLOWLIST,
+  DEFAULT_UPLOAD_CONTENT_TYPES,
+  headerMatches,
+  SERVER_OWNED_HEADERS,
+} from './cosSignAllowlist';
+export {
   type AskRoomHook,
   createRoomPolicy,
   type RoomAccess,
@@ -29,4 +54,4 @@ export {
   type RoomPrivilege,
 } from './roomPrivileges';
 export { parseRoomRules, type RoomRule } from './roomRules';
-export { type ScopeCosKeyInput, scopeCosKey } from './scopeCosKey';
+export { type ScopeCosKeyInput, scopeCosKey, userKeyPrefix } from './scopeCosKey';

@@ -44,7 +44,29 @@ const CONTROL = /\p{Cc}/u;
  * ```
  */
 export function scopeCosKey(input: ScopeCosKeyInput): string {
-  const { userId, key, keyPrefix } = input;
+  const { key } = input;
+  const prefix = userKeyPrefix(input.keyPrefix, input.userId);
+  if (typeof key !== 'string') throw new TypeError('key must be a string');
+
+  checkKeyShape(key);
+  if (!key.startsWith(prefix) || key.length === prefix.length) {
+    throw new PolicyError('KEY_OUTSIDE_PREFIX', `key must name an object below ${input.keyPrefix}`);
+  }
+  return `/${key}`;
+}
+
+/**
+ * The key prefix of one user: the configured prefix with `{userId}` replaced.
+ *
+ * @throws {TypeError} when `userId` is not a Tencent user id or `keyPrefix` is not a `{userId}` prefix
+ * ending with `/` (configuration or upstream bugs).
+ *
+ * @example
+ * ```ts
+ * userKeyPrefix('users/{userId}/', 'alice'); // 'users/alice/'
+ * ```
+ */
+export function userKeyPrefix(keyPrefix: string, userId: string): string {
   // The id goes into a path: a "/" or ".." in it would widen the prefix. The session layer rules those
   // out; this is the line of defence that does not depend on it.
   if (typeof userId !== 'string' || !TENCENT_USER_ID.test(userId)) {
@@ -58,14 +80,7 @@ export function scopeCosKey(input: ScopeCosKeyInput): string {
   ) {
     throw new TypeError('keyPrefix must contain {userId}, end with "/" and not start with "/"');
   }
-  if (typeof key !== 'string') throw new TypeError('key must be a string');
-
-  checkKeyShape(key);
-  const prefix = keyPrefix.replaceAll('{userId}', userId);
-  if (!key.startsWith(prefix) || key.length === prefix.length) {
-    throw new PolicyError('KEY_OUTSIDE_PREFIX', `key must name an object below ${keyPrefix}`);
-  }
-  return `/${key}`;
+  return keyPrefix.replaceAll('{userId}', userId);
 }
 
 function checkKeyShape(key: string): void {

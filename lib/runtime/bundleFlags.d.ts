@@ -7,3 +7,5 @@
 declare const __TTI_LOCAL_STAGE__: boolean | undefined;
 /** True in bundles packaged with SESSION_SECRET_ID (the HS256 session secret read from Secrets Manager). */
 declare const __TTI_SESSION_SECRET_ID__: boolean | undefined;
+/** True in bundles packaged for a stage whose COS functions use Tencent STS (they carry its SDK). */
+declare const __TTI_COS_STS__: boolean | undefined;

@@ -12,21 +12,18 @@ const MAX_VALUE_LENGTH = 1024;
  */
 const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
 /**
- * Headers the server owns: it always signs its own `Host`, and the signature travels as
- * `Authorization`; a client value for either would contradict the response.
- */
-const SERVER_HEADERS: ReadonlySet<string> = new Set(['host', 'authorization']);
-/**
  * A header value that an HTTP client sends byte-for-byte as signed: visible ASCII with inner spaces or
  * tabs. HTTP strips leading/trailing whitespace (the SDK signs it), fetch refuses code points above
  * U+00FF, and Latin-1 would travel as one byte but be signed as two UTF-8 bytes.
  */
 const HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?$/;
+/** The COS SDKs describe numeric headers and parameters (Content-Length, partNumber) as numbers. */
+const NumericValue = v.pipe(v.number(), v.finite('must be a finite number'));
 
-function params(kind: 'headers' | 'query', value: v.GenericSchema<string, string>) {
+function params(kind: 'headers' | 'query', value: v.GenericSchema<string | number, string | number>) {
   const names = kind === 'headers' ? 'header names' : 'parameter names';
   return v.pipe(
-    v.custom<Record<string, unknown>>(isPlainObject, 'must be an object of name -> string value'),
+    v.custom<Record<string, unknown>>(isPlainObject, 'must be an object of name -> string or number value'),
     v.check((object) => Object.keys(object).length <= MAX_PARAMS, `must have at most ${MAX_PARAMS} entries`),
     v.check(
       (object) => Object.keys(object).every((name) => !RESERVED_NAMES.has(name)),
@@ -41,18 +38,18 @@ function params(kind: 'headers' | 'query', value: v.GenericSchema<string, string
 }
 
 const HeadersField = v.exactOptional(
-  v.pipe(
-    params(
-      'headers',
-      v.pipe(
-        v.string('must be a string'),
-        v.maxLength(MAX_VALUE_LENGTH, `must be at most ${MAX_VALUE_LENGTH} characters`),
-        v.regex(HEADER_VALUE, 'must be visible ASCII, without leading or trailing whitespace'),
-      ),
-    ),
-    v.check(
-      (headers) => Object.keys(headers).every((name) => !SERVER_HEADERS.has(name.toLowerCase())),
-      'must not include Host or Authorization (the server sets both)',
+  params(
+    'headers',
+    v.union(
+      [
+        v.pipe(
+          v.string(),
+          v.maxLength(MAX_VALUE_LENGTH, `must be at most ${MAX_VALUE_LENGTH} characters`),
+          v.regex(HEADER_VALUE, 'must be visible ASCII, without leading or trailing whitespace'),
+        ),
+        NumericValue,
+      ],
+      'must be a string or a number',
     ),
   ),
 );
@@ -60,11 +57,17 @@ const HeadersField = v.exactOptional(
 const QueryField = v.exactOptional(
   params(
     'query',
-    v.pipe(
-      v.string('must be a string'),
-      v.maxLength(MAX_VALUE_LENGTH, `must be at most ${MAX_VALUE_LENGTH} characters`),
-      // No UTF-8 form: the signed bytes would not be the ones the client writes.
-      v.check((s) => s.isWellFormed(), 'must not contain unpaired UTF-16 surrogates'),
+    v.union(
+      [
+        v.pipe(
+          v.string(),
+          v.maxLength(MAX_VALUE_LENGTH, `must be at most ${MAX_VALUE_LENGTH} characters`),
+          // No UTF-8 form: the signed bytes would not be the ones the client writes.
+          v.check((s) => s.isWellFormed(), 'must not contain unpaired UTF-16 surrogates'),
+        ),
+        NumericValue,
+      ],
+      'must be a string or a number',
     ),
   ),
 );
@@ -73,10 +76,11 @@ const QueryField = v.exactOptional(
  * Body of `POST /v1/cos/sign` for a COS XML API (v5) request signature:
  * `{ version?: 'v5', method, key, headers?, query?, expire?, userId? }`.
  *
- * `headers`/`query`: at most 20 entries each, names `[A-Za-z0-9._~-]{1,64}` unique ignoring case,
- * string values of at most 1024 characters; header values visible ASCII without surrounding
- * whitespace; no `Host` or `Authorization` header. `method` and `key` are checked by
- * `assertCosMethod` and `scopeCosKey`.
+ * This is the request description the COS SDKs pass to `getAuthorization` (`Method`, `Key`, `Query`,
+ * `Headers`) under lower-case names. `headers`/`query`: at most 20 entries each, names
+ * `[A-Za-z0-9._~-]{1,64}` unique ignoring case, values strings of at most 1024 characters or finite
+ * numbers; header strings visible ASCII without surrounding whitespace. What may be signed (method,
+ * names, values, `Host`) is decided by `checkCosRequest` and `scopeCosKey`.
  *
  * @example
  * ```ts

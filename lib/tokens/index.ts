@@ -2,6 +2,12 @@
 // throw HttpError INVALID_REQUEST) and the issuing functions (which apply lib/policy, then lib/sign).
 // A handler parses the body, reads the principal, the secret and the clock, and calls one of these.
 
+export { cosCredentialsAudit, cosSignatureAudit, withCosAudit } from './cosAudit';
+export {
+  type CosCredentialsRequest,
+  CosCredentialsRequestSchema,
+  parseCosCredentialsRequest,
+} from './cosCredentialsRequest';
 export {
   type CosSignRequest,
   CosSignRequestSchema,
@@ -12,9 +18,15 @@ export {
   parseCosSignRequest,
 } from './cosSignRequest';
 export {
+  type CosCredentialsResponse,
+  type IssueCosCredentialsInput,
+  issueCosCredentials,
+} from './issueCosCredentials';
+export {
   type CosSignResponse,
   type CosSignV4Response,
   type CosSignV5Response,
+  cosSigningHost,
   type IssueCosSignatureInput,
   issueCosSignature,
 } from './issueCosSignature';

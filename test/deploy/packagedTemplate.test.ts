@@ -140,6 +140,7 @@ describe('npm run package', () => {
         },
       ],
       CosSignRole: [],
+      CosCredentialsRole: [],
       ExampleRoomHookRole: [],
       RotateCosKeyRole: [],
       RotateTrtcKeyRole: [],

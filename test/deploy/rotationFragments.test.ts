@@ -124,6 +124,7 @@ describe('the rotation jobs in the derived template', () => {
       profileRegion: async () => undefined,
     }).catch((error: unknown) => (error as Error).message);
     expect(refused).toContain('COS_ROTATION_SCHEDULE must be rate(N hours|days) or cron(...)');
-    expect(refused).toContain('COS_KEY_GRACE_SECONDS must be at least 4200');
+    // SECRETS_TTL_SECONDS 300 + the longest COS credential (the COS functions' STS keys, 7200 s) + 300.
+    expect(refused).toContain('COS_KEY_GRACE_SECONDS must be at least 7800');
   });
 });

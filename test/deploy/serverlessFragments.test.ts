@@ -165,6 +165,7 @@ describe('serverlessFragments', () => {
       UserSigRole: [],
       PrivateMapKeyRole: [hookArn(`${SERVICE}-prod-exampleRoomHook`)],
       CosSignRole: [],
+      CosCredentialsRole: [],
       ExampleRoomHookRole: [],
       RotateCosKeyRole: [],
       RotateTrtcKeyRole: [],

@@ -27,6 +27,7 @@ const BODIES: Record<Route, Record<string, unknown>> = {
   // Granted to everyone by the stack's lobby rule.
   '/v1/privatemapkey': { strRoomId: 'lobby' },
   '/v1/cos/sign': { method: 'GET', key: 'users/frank/a.txt' },
+  '/v1/cos/credentials': { expire: 900 },
 };
 
 function expectError(response: ApiResponse, status: number, code: string): void {

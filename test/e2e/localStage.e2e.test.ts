@@ -228,16 +228,43 @@ describe("the README's quick start", () => {
     rmSync(join(repoRoot, 'node_modules', '.cache', 'tti-quick-start'), { recursive: true, force: true });
     expect(code, stderr).toBe(0);
     // The server logs to the same terminal (JSON lines with a "level"); the answers are the other objects.
-    const answers = stdout
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .filter((object) => !('level' in object));
+    // A log line may land in the middle of curl's output (before its trailing newline), so the objects
+    // are read from the text as it is, not line by line.
+    const answers = jsonObjectsIn(stdout).filter((object) => !('level' in object));
     const tokenField = (answer: Record<string, unknown>) =>
       ['userSig', 'privateMapKey', 'authorization'].find((key) => typeof answer[key] === 'string');
     expect(answers.map(tokenField)).toEqual(['userSig', 'privateMapKey', 'authorization']);
   }, 180_000);
 });
+
+/** Every top-level JSON object in `text`, wherever it starts and ends (other text is skipped). */
+function jsonObjectsIn(text: string): Record<string, unknown>[] {
+  const objects: Record<string, unknown>[] = [];
+  let start = -1;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"' && depth > 0) inString = true;
+    else if (c === '{') {
+      if (depth === 0) start = i;
+      depth++;
+    } else if (c === '}' && depth > 0) {
+      depth--;
+      if (depth === 0) {
+        try {
+          objects.push(JSON.parse(text.slice(start, i + 1)) as Record<string, unknown>);
+        } catch {
+          // Not JSON after all: skip it.
+        }
+      }
+    }
+  }
+  return objects;
+}
 
 async function freePorts(count: number): Promise<number[]> {
   // All open at once, so the system hands out distinct ports; closed right before use.

@@ -63,10 +63,35 @@ describe('the captured log of the whole e2e run', () => {
     const hint = 'this file scans what the other e2e files caused: run the whole e2e project';
     // Every token a test received was logged as issued: the scan saw the same requests. (The counts
     // themselves vary with the random property tests, so they are compared, never fixed.)
-    expect(recordedCount('issued'), hint).toBeGreaterThan(0);
-    expect(issued.length, hint).toBeGreaterThanOrEqual(recordedCount('issued'));
+    expect(recordedCount('response'), hint).toBeGreaterThan(0);
+    expect(issued.length, hint).toBeGreaterThanOrEqual(recordedCount('response'));
     // The authentication suite's fixed cases alone are rejected more often than this.
     expect(rejected.length, hint).toBeGreaterThanOrEqual(10);
+  });
+
+  it('has the COS audit trail: signatures and credentials issued, refusals with their code', () => {
+    const records = runtimeLines
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const issued = records.filter((record) => record.message === 'cos signature issued');
+    const refused = records.filter((record) => record.message === 'cos signature refused');
+    expect(issued.length).toBeGreaterThanOrEqual(10);
+    expect(refused.length).toBeGreaterThanOrEqual(10);
+    expect(
+      records.filter((record) => record.message === 'cos credentials issued').length,
+    ).toBeGreaterThanOrEqual(1);
+    for (const record of issued.filter((r) => r.version === 'v5')) {
+      expect(record).toMatchObject({
+        userId: expect.any(String),
+        method: expect.any(String),
+        key: expect.any(String),
+        signedHeaders: expect.arrayContaining(['host']),
+        signedQuery: expect.any(Array),
+        lifetime: expect.any(Number),
+      });
+    }
+    for (const record of refused)
+      expect(record).toMatchObject({ userId: expect.any(String), code: expect.any(String) });
   });
 
   it('every line a function printed is one JSON log record', () => {
@@ -110,7 +135,7 @@ describe('the captured log of the whole e2e run', () => {
     expectAbsent(signatures, 'session token signature');
   });
 
-  it('holds no token the service issued (nor a COS signature value)', () => {
+  it('holds no token the service issued (nor a COS signature value, a temporary key or its token)', () => {
     // Distinct values: tokens for the same user, request and second are identical.
     const tokens = recordedTokens('issued');
     expect(tokens.length).toBeGreaterThan(0);

@@ -82,6 +82,8 @@ const cosHeaders = fc.oneof(
     weight: 4,
   },
   { arbitrary: fc.constant({ Host: 'evil.example' }), weight: 1 },
+  // What an upload must sign: an allowlisted type and a length.
+  { arbitrary: fc.constant({ 'Content-Type': 'image/png', 'Content-Length': '5' }), weight: 2 },
 );
 
 const request = fc.oneof(
@@ -122,7 +124,7 @@ const request = fc.oneof(
       version: fc.constant('v4' as const),
       type: fc.constantFrom('once', 'reusable'),
       user: bodyUser,
-      // A one-time signature takes no expiry: mostly none, so that enough of them are issued.
+      // A one-time signature takes no expiry (and is disabled): mostly none.
       expire: fc.oneof({ arbitrary: fc.constant(undefined), weight: 2 }, { arbitrary: expire, weight: 1 }),
       key: fc.option(keyShape, { nil: undefined, freq: 8 }),
     },
@@ -202,7 +204,13 @@ const EXAMPLES: [string, string | undefined, GeneratedRequest][] = [
   [
     'ex4',
     undefined,
-    { route: '/v1/cos/sign', version: 'v4', type: 'once', user: 'absent', key: { owner: 'self', tail: 'b' } },
+    {
+      route: '/v1/cos/sign',
+      version: 'v4',
+      type: 'reusable',
+      user: 'absent',
+      key: { owner: 'self', tail: 'b' },
+    },
   ],
   ['ex4', undefined, { route: '/v1/cos/sign', version: 'v4', type: 'reusable', user: 'absent' }],
 ];

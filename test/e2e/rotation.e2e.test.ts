@@ -23,7 +23,7 @@ import {
   stageSecret,
 } from './support/rotationClient';
 import { e2eCamSeed } from './support/rotationFakes';
-import { cosV5SignedWith, userSigSignedWith } from './support/tokens';
+import { cosV5SignedWith, temporaryKeyOf, userSigSignedWith } from './support/tokens';
 
 // The rotation jobs through the running service: each function invoked the way Secrets Manager and
 // EventBridge invoke it (serverless-offline's Lambda Invoke API), against the loopback Secrets Manager,
@@ -119,7 +119,11 @@ describe('rotateCosKey (Secrets Manager rotation against CAM)', () => {
       body: { method: 'GET', key: `users/${USER}/after-rotation.txt` },
     });
     expect(response.status).toBe(200);
-    expect(cosV5SignedWith(response.json as Record<string, unknown>, current)).toBe(true);
+    // cosSign signs with a temporary key (STS), which the new CAM key asked for.
+    const json = response.json as Record<string, unknown>;
+    const temporary = temporaryKeyOf(json.securityToken);
+    expect(temporary?.callerSecretId).toBe(current.secretId);
+    expect(temporary && cosV5SignedWith(json, temporary)).toBe(true);
 
     // The hourly task leaves the previous key alone within its grace period.
     expect(await invokeFunction('rotateCosKey', { task: 'disablePreviousKey' })).toMatchObject({

@@ -12,6 +12,7 @@ import { OfficialTlsSigApiV2 } from '../support/officialTlsSigApi';
 import { inflateTicket } from '../support/tencentVectors';
 import { authorizedEvent, invokeFunction, nowSeconds, post, ROUTES, sessionToken } from './support/client';
 import { E2E_COS_SECRET, E2E_SETTINGS, E2E_TRTC_SECRET } from './support/fixtures';
+import { prefixResourceOf, temporaryKeyOf } from './support/tokens';
 
 // The happy path of every route through the gateway emulation, each token checked twice: with lib/sign
 // and against Tencent's official npm packages (tls-sig-api-v2 regenerates the same ticket at the
@@ -163,15 +164,14 @@ describe('POST /v1/privatemapkey', () => {
 });
 
 describe('POST /v1/cos/sign', () => {
-  it('v5: signs a PUT in the caller prefix exactly as COS.getAuthorization does', async () => {
+  it('v5: signs a PUT in the caller prefix with a temporary key, exactly as COS.getAuthorization does', async () => {
     const key = 'users/dave/photos/avatar 1.png';
     const response = await post('/v1/cos/sign', {
       token: await sessionToken('dave'),
       body: {
         method: 'put',
         key,
-        headers: { 'Content-Type': 'image/png', 'x-cos-meta-origin': 'e2e' },
-        query: { 'x-cos-traffic-limit': '819200' },
+        headers: { 'Content-Type': 'image/png', 'Content-Length': 2048, 'x-cos-meta-origin': 'e2e' },
         expire: 900,
       },
     });
@@ -179,23 +179,31 @@ describe('POST /v1/cos/sign', () => {
     expect(response.status).toBe(200);
     const body = response.json as CosSignV5Response;
     const host = `${E2E_COS_SECRET.bucket}.cos.${E2E_COS_SECRET.region}.myqcloud.com`;
+    const temporary = temporaryKeyOf(body.securityToken);
+    expect(temporary?.resources).toEqual([prefixResourceOf('dave')]);
     expect(body).toMatchObject({
       version: 'v5',
       method: 'PUT',
       key,
       url: `https://${host}/users/dave/photos/avatar%201.png`,
-      headers: { Host: host, 'Content-Type': 'image/png', 'x-cos-meta-origin': 'e2e' },
+      headers: {
+        Host: host,
+        'Content-Type': 'image/png',
+        'Content-Length': '2048',
+        'x-cos-meta-origin': 'e2e',
+        'x-cos-security-token': body.securityToken,
+      },
     });
     expectFreshTimes(body, 900);
     const keyTime = /q-key-time=(\d+;\d+)/.exec(body.authorization)?.[1];
     expect(keyTime).toBe(`${body.serverTime - 1};${body.expiresAt}`);
+    const { 'x-cos-security-token': _token, ...signed } = body.headers;
     const theirs = COS.getAuthorization({
-      SecretId: E2E_COS_SECRET.secretId,
-      SecretKey: E2E_COS_SECRET.secretKey,
+      SecretId: temporary?.secretId as string,
+      SecretKey: temporary?.secretKey as string,
       Method: 'PUT',
       Pathname: `/${key}`,
-      Headers: body.headers,
-      Query: { 'x-cos-traffic-limit': '819200' },
+      Headers: signed,
       KeyTime: keyTime as string,
     });
     expect(body.authorization).toBe(theirs);
@@ -250,19 +258,16 @@ describe('POST /v1/cos/sign', () => {
     expect(openV4(theirs).fields).toEqual(fields);
   });
 
-  it('v4: a one-time signature has no expiry', async () => {
+  it('v4: a one-time signature (no expiry; delete, copy and move in the v4 API) is disabled', async () => {
     const response = await post('/v1/cos/sign', {
       token: await sessionToken('dave'),
       body: { version: 'v4', type: 'once', key: 'users/dave/once.bin' },
     });
 
-    expect(response.status).toBe(200);
-    const body = response.json as CosSignV4Response;
-    expect(body).toMatchObject({ version: 'v4', type: 'once', expiresAt: null });
-    const { mac, plainText, fields } = openV4(body.signature);
-    expect(fields.e).toBe('0');
-    expect(fields.f).toMatch(/\/users\/dave\/once\.bin$/);
-    expect(mac).toEqual(createHmac('sha1', E2E_COS_SECRET.secretKey).update(plainText).digest());
+    expect(response.status).toBe(403);
+    expect(response.json).toEqual({
+      error: { code: 'V4_ONCE_DISABLED', message: expect.stringContaining('never expire') },
+    });
   });
 });
 
@@ -284,6 +289,7 @@ describe('response headers', () => {
       '/v1/usersig': {},
       '/v1/privatemapkey': { roomId: 1 },
       '/v1/cos/sign': { method: 'GET', key: 'users/erin/a.txt' },
+      '/v1/cos/credentials': {},
     };
     const ok = await post(route, { token: await sessionToken('erin', { rooms: [1] }), body: bodies[route] });
     const expired = await sessionToken('erin', { claims: { exp: nowSeconds() - 3600 } });

@@ -104,11 +104,6 @@ describe('the body', () => {
     ['no key', '/v1/cos/sign', { method: 'GET' }],
     ['an unknown version', '/v1/cos/sign', { version: 'v3', method: 'GET', key: 'users/heidi/a' }],
     [
-      'a Host header',
-      '/v1/cos/sign',
-      { method: 'GET', key: 'users/heidi/a', headers: { Host: 'evil.example' } },
-    ],
-    [
       'a header value with a newline',
       '/v1/cos/sign',
       { method: 'GET', key: 'users/heidi/a', headers: { 'x-cos-a': 'a\nb' } },
@@ -165,6 +160,7 @@ describe('expiry', () => {
     ['/v1/privatemapkey', { roomId: 1 }, E2E_SETTINGS.privateMapKeyMaxExpire],
     ['/v1/cos/sign', { method: 'GET', key: 'users/heidi/a' }, E2E_SETTINGS.cosMaxExpire],
     ['/v1/cos/sign', { version: 'v4', type: 'reusable', key: 'users/heidi/a' }, E2E_SETTINGS.cosMaxExpire],
+    ['/v1/cos/credentials', {}, E2E_SETTINGS.cosCredentialsMaxExpire],
   ])('%s %j: the maximum is granted, one second more is 400 EXPIRE_TOO_LONG', async (route, body, max) => {
     const granted = await post(route, { token, body: { ...body, expire: max } });
     expect(granted.status).toBe(200);
@@ -226,7 +222,7 @@ describe('COS keys and methods', () => {
       'KEY_OUTSIDE_PREFIX',
     );
     expectError(
-      await post('/v1/cos/sign', { token, body: { version: 'v4', type: 'once', key } }),
+      await post('/v1/cos/sign', { token, body: { version: 'v4', type: 'reusable', key } }),
       403,
       'KEY_OUTSIDE_PREFIX',
     );
@@ -247,17 +243,29 @@ describe('COS keys and methods', () => {
   ])('400 INVALID_KEY for %s (v5 and v4)', async (_name, key) => {
     expectError(await post('/v1/cos/sign', { token, body: { method: 'GET', key } }), 400, 'INVALID_KEY');
     expectError(
-      await post('/v1/cos/sign', { token, body: { version: 'v4', type: 'once', key } }),
+      await post('/v1/cos/sign', { token, body: { version: 'v4', type: 'reusable', key } }),
       400,
       'INVALID_KEY',
     );
   });
 
-  it.each(['DELETE', 'POST', 'OPTIONS'])('403 METHOD_NOT_ALLOWED for %s', async (method) => {
+  it.each(['OPTIONS', 'PATCH', 'get '])('403 METHOD_NOT_ALLOWED for %j', async (method) => {
     expectError(
       await post('/v1/cos/sign', { token, body: { method, key: 'users/heidi/a.txt' } }),
       403,
       'METHOD_NOT_ALLOWED',
+    );
+  });
+
+  it.each([
+    ['DELETE', {}],
+    ['POST', {}],
+    ['GET', { uploads: '' }],
+  ])('403 OPERATION_NOT_ALLOWED for %s with %j (DeleteObject, PostObject, a bucket listing)', async (method, query) => {
+    expectError(
+      await post('/v1/cos/sign', { token, body: { method, key: 'users/heidi/a.txt', query } }),
+      403,
+      'OPERATION_NOT_ALLOWED',
     );
   });
 

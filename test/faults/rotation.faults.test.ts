@@ -3,7 +3,7 @@ import { type ApiResponse, post, sessionToken, sleep, waitOutSecretCache } from 
 import { COS_SECRET_ID, E2E_CAM, E2E_COS_SECRET, E2E_SETTINGS } from '../e2e/support/fixtures';
 import { fakeTencentCloud, rotateThroughStack, secretVersions } from '../e2e/support/rotationClient';
 import { e2eCamSeed } from '../e2e/support/rotationFakes';
-import { cosV5SignedWith } from '../e2e/support/tokens';
+import { cosV5SignedWith, temporaryKeyOf } from '../e2e/support/tokens';
 import type { FakeSecretsManagerFault } from '../support/fakeSecretsManager';
 import type { FakeTencentCloudFault, FakeTencentCloudSeed } from '../support/fakeTencentCloudApi';
 import type { DriverAttempt } from '../support/rotationDriver';
@@ -205,11 +205,15 @@ describe('a COS rotation under load', () => {
     let finishStartedAt = Number.POSITIVE_INFINITY;
     let finishedAt = Number.POSITIVE_INFINITY;
     let newKey: CosSecret | undefined;
+    // cosSign signs with temporary keys (STS): a signature verifies with the temporary key, which names
+    // the CAM key that asked STS for it.
     const keysOf = (response: ApiResponse): string[] => {
       const json = response.json as Record<string, unknown>;
+      const temporary = temporaryKeyOf(json.securityToken);
+      if (temporary === undefined || !cosV5SignedWith(json, temporary)) return [];
       const found: string[] = [];
-      if (cosV5SignedWith(json, E2E_COS_SECRET)) found.push('old');
-      if (newKey !== undefined && cosV5SignedWith(json, newKey)) found.push('new');
+      if (temporary.callerSecretId === E2E_COS_SECRET.secretId) found.push('old');
+      if (newKey !== undefined && temporary.callerSecretId === newKey.secretId) found.push('new');
       return found;
     };
     const pending: { sentAt: number; receivedAt: number; response: ApiResponse }[] = [];
@@ -224,14 +228,12 @@ describe('a COS rotation under load', () => {
           body: {
             method: 'PUT',
             key: `users/load_${index}/${n++}.bin`,
-            headers: { 'Content-Type': 'image/png' },
+            headers: { 'Content-Type': 'image/png', 'Content-Length': 5 },
           },
         });
         pending.push({ sentAt, receivedAt: Date.now(), response });
-        if (
-          response.status === 200 &&
-          cosV5SignedWith(response.json as Record<string, unknown>, E2E_COS_SECRET)
-        ) {
+        const temporary = temporaryKeyOf((response.json as Record<string, unknown>).securityToken);
+        if (response.status === 200 && temporary?.callerSecretId === E2E_COS_SECRET.secretId) {
           oldSeen += 1;
         }
       }

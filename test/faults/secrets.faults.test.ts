@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ApiResponse,
   fakeSecretsManager,
+  fakeSts,
   onResponse,
   post,
   type Route,
@@ -17,7 +18,7 @@ import {
   E2E_TRTC_SECRET,
   TRTC_SECRET_ID,
 } from '../e2e/support/fixtures';
-import { cosV5SignedWith, expectIssuedTo, userSigSignedWith } from '../e2e/support/tokens';
+import { cosV5SignedWith, expectIssuedTo, temporaryKeyOf, userSigSignedWith } from '../e2e/support/tokens';
 import type { FakeSecretsManagerFault } from '../support/fakeSecretsManager';
 
 // The Secrets Manager endpoint misbehaving under the running service (serverless-offline, the real AWS SDK
@@ -44,7 +45,11 @@ const PRIVATEMAPKEY: RouteCase = {
 };
 const COS_SIGN: RouteCase = {
   route: '/v1/cos/sign',
-  body: { method: 'PUT', key: `users/${USER}/faults.bin`, headers: { 'Content-Type': 'image/png' } },
+  body: {
+    method: 'PUT',
+    key: `users/${USER}/faults.bin`,
+    headers: { 'Content-Type': 'image/png', 'Content-Length': 5 },
+  },
   secretId: COS_SECRET_ID,
 };
 /** Every token route, each with the secret its function reads. */
@@ -233,7 +238,7 @@ describe.each<[string, FakeSecretsManagerFault]>([
 });
 
 /** Which keys a token verifies with. */
-type KeyName = 'old' | 'new' | 'empty' | 'old id + new key' | 'new id + old key';
+type KeyName = 'old' | 'new' | 'empty' | 'old id + new key' | 'new id + old key' | 'an unknown temporary key';
 
 interface Sample {
   readonly route: Route;
@@ -276,10 +281,18 @@ const COS_ROTATION: Rotation = {
   secretId: COS_SECRET_ID,
   routeCases: [COS_SIGN],
   newSecret: NEW_COS,
-  // cos-nodejs-sdk-v5 refuses an empty key, as lib/sign does; a signature that verifies with exactly one
-  // complete pair below was not made with an empty key (HMAC).
+  // A temporary key (STS configured, as here) names the CAM key that asked STS for it; the signature
+  // must verify with it. cos-nodejs-sdk-v5 refuses an empty key, as lib/sign does; a signature that
+  // verifies with exactly one complete pair below was not made with an empty key (HMAC).
   keysOf: (_route, body) => {
     const keys: KeyName[] = [];
+    const temporary = temporaryKeyOf(body.securityToken);
+    if (temporary !== undefined) {
+      if (!cosV5SignedWith(body, temporary)) return ['an unknown temporary key'];
+      if (temporary.callerSecretId === E2E_COS_SECRET.secretId) keys.push('old');
+      if (temporary.callerSecretId === NEW_COS.secretId) keys.push('new');
+      return keys;
+    }
     if (cosV5SignedWith(body, E2E_COS_SECRET)) keys.push('old');
     if (cosV5SignedWith(body, NEW_COS)) keys.push('new');
     if (cosV5SignedWith(body, { secretId: E2E_COS_SECRET.secretId, secretKey: NEW_COS.secretKey })) {
@@ -336,6 +349,8 @@ describe.each<[string, Rotation]>([
     const streaming = flow(rotation, 8, () => Date.now() > rotatedAt + ttlMs + 1500, samples);
     await sleep(800);
     rotationStartedAt = Date.now();
+    // The rotated COS key is a CAM key STS knows, as a rotation function would create it at Tencent.
+    if (rotation === COS_ROTATION) await fakeSts.addCamKey(NEW_COS.secretId, NEW_COS.secretKey);
     await fakeSecretsManager.putSecret(rotation.secretId, JSON.stringify(rotation.newSecret));
     rotatedAt = Date.now();
     await streaming;

@@ -15,7 +15,12 @@ const routed = Object.entries(FUNCTIONS).flatMap(([name, declaration]) =>
 
 describe('routed functions', () => {
   it('are the token functions', () => {
-    expect(routed.map(({ name }) => name).sort()).toEqual(['cosSign', 'privateMapKey', 'userSig']);
+    expect(routed.map(({ name }) => name).sort()).toEqual([
+      'cosCredentials',
+      'cosSign',
+      'privateMapKey',
+      'userSig',
+    ]);
   });
 
   it.each(routed)('$name is built with createTokenHandler (principal required before anything else)', async ({

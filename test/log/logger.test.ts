@@ -45,4 +45,22 @@ describe('createLogger', () => {
     for (const leaked of ['hunter2-secret', jwt, userSig, '0123abcd']) expect(line).not.toContain(leaked);
     expect(line).toContain('[redacted]');
   });
+
+  it('masks Tencent SecretIds and STS session tokens wherever they appear', () => {
+    const { logger, lines } = capture();
+    const tmpSecretId = 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA';
+    const token = `${'Tk9'.repeat(40)}_+=`;
+    logger.warn('odd', {
+      detail: `STS said ${tmpSecretId} is invalid`,
+      nested: { echo: `x-cos-security-token: ${token}` },
+      SecurityToken: 'short',
+      TmpSecretKey: 'short-too',
+    });
+    const line = lines.join('\n');
+    for (const leaked of [tmpSecretId, token, 'short']) expect(line).not.toContain(leaked);
+    // Ordinary values stay readable.
+    const longKey = `users/alice/${'album-2024/'.repeat(20)}holiday.jpg`;
+    logger.info('ok', { key: longKey, code: 'HEADER_NOT_ALLOWED' });
+    expect(lines.at(-1)).toContain(longKey);
+  });
 });

@@ -13,3 +13,19 @@ export function expectPolicyError(fn: () => unknown, code: PolicyErrorCode): Pol
   expect((thrown as PolicyError).code).toBe(code);
   return thrown as PolicyError;
 }
+
+/** {@link expectPolicyError} for an asynchronous `fn`: it must reject with a PolicyError of this code. */
+export async function expectPolicyRejection(
+  fn: () => Promise<unknown>,
+  code: PolicyErrorCode,
+): Promise<PolicyError> {
+  let thrown: unknown;
+  try {
+    await fn();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown, `expected PolicyError ${code}`).toBeInstanceOf(PolicyError);
+  expect((thrown as PolicyError).code).toBe(code);
+  return thrown as PolicyError;
+}

@@ -141,6 +141,8 @@ export interface FakeTencentCloudApi {
   reset(seed: FakeTencentCloudSeed): void;
   /** Every key, oldest first, without its secret. */
   keys(): Omit<FakeCamKey, 'secretKey'>[];
+  /** The secret of an active key (for another fake of Tencent's API, such as the COS functions' STS). */
+  secretKeyOf(accessKeyId: string): string | undefined;
   setFault(fault: FakeTencentCloudFault | null): void;
   readonly calls: readonly FakeTencentCloudCall[];
   resetCalls(): void;
@@ -483,6 +485,8 @@ export async function startFakeTencentCloudApi(
     port,
     reset,
     keys: publicKeys,
+    secretKeyOf: (accessKeyId) =>
+      keys.find((key) => key.accessKeyId === accessKeyId && key.status === 'Active')?.secretKey,
     setFault,
     get calls() {
       return [...calls];

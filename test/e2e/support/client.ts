@@ -7,6 +7,7 @@ import type {
   FakeSecretsManagerFault,
   FakeSecretsManagerOperation,
 } from '../../support/fakeSecretsManager';
+import type { FakeStsCall, FakeStsFault, FakeStsIssuedKey } from '../../support/fakeSts';
 import {
   COS_SECRET_ID,
   E2E_COS_SECRET,
@@ -23,17 +24,32 @@ import {
 const baseUrl = inject('e2eBaseUrl');
 const lambdaUrl = inject('e2eLambdaUrl');
 const secretsManagerUrl = inject('e2eSecretsManagerUrl');
+const stsUrl = inject('e2eStsUrl');
 const fakeLambdaUrl = inject('e2eFakeLambdaUrl');
 const logFile = inject('e2eLogFile');
 const recordFile = inject('e2eRecordFile');
 const session = inject('e2eSession');
 
 /** The token routes. */
-export type Route = '/v1/usersig' | '/v1/privatemapkey' | '/v1/cos/sign';
-export const ROUTES: readonly Route[] = ['/v1/usersig', '/v1/privatemapkey', '/v1/cos/sign'];
+export type Route = '/v1/usersig' | '/v1/privatemapkey' | '/v1/cos/sign' | '/v1/cos/credentials';
+export const ROUTES: readonly Route[] = [
+  '/v1/usersig',
+  '/v1/privatemapkey',
+  '/v1/cos/sign',
+  '/v1/cos/credentials',
+];
 
-/** Response fields that carry an issued token. */
-export const TOKEN_FIELDS = ['userSig', 'privateMapKey', 'authorization', 'signature'] as const;
+/** Response fields that carry an issued token (or a part of temporary credentials). */
+export const TOKEN_FIELDS = [
+  'userSig',
+  'privateMapKey',
+  'authorization',
+  'signature',
+  'securityToken',
+  'TmpSecretId',
+  'TmpSecretKey',
+  'SecurityToken',
+] as const;
 
 /** A response of the token API. `json` is the parsed body, or `undefined` when it is not JSON. */
 export interface ApiResponse {
@@ -68,6 +84,8 @@ export interface PostOptions {
    * `Authorization`) then travels as one header with both values joined by `, `.
    */
   readonly appendHeaders?: readonly (readonly [string, string])[];
+  /** Another stack than the suite's (e.g. one started by a test file); default the suite's. */
+  readonly baseUrl?: string;
 }
 
 /** Told about every response of {@link post} and {@link invokeRoute}. */
@@ -120,7 +138,7 @@ export async function post(route: Route, options: PostOptions = {}): Promise<Api
   if (contentType === null && typeof body === 'string') body = new TextEncoder().encode(body);
   for (const [name, value] of options.appendHeaders ?? []) headers.append(name, value);
 
-  const response = await fetch(`${baseUrl}${route}`, {
+  const response = await fetch(`${options.baseUrl ?? baseUrl}${route}`, {
     method: 'POST',
     headers,
     ...(body === undefined ? {} : { body }),
@@ -128,7 +146,7 @@ export async function post(route: Route, options: PostOptions = {}): Promise<Api
   const text = await response.text();
   const json = parseJson(text);
   throwOnEmulatedFunctionError(json);
-  recordIssuedTokens(json);
+  recordIssuedTokens(json, options.baseUrl === undefined);
   const result = { status: response.status, headers: response.headers, text, json };
   notifyResponse(route, result);
   return result;
@@ -227,7 +245,11 @@ export function waitOutSecretCache(): Promise<void> {
 }
 
 /** What was recorded: session tokens the tests sent, tokens the service issued. */
-export type RecordKind = 'session' | 'issued';
+/**
+ * What was recorded: session tokens the tests sent, tokens the service issued (every token field of a
+ * response: credentials carry three), and one `response` per response that carried any.
+ */
+export type RecordKind = 'session' | 'issued' | 'response';
 
 /**
  * Records a token for the final log scan. Only token-shaped values (20+ characters) are kept: a short
@@ -262,12 +284,18 @@ export function recordedTokens(kind: RecordKind): string[] {
   return [...tokens];
 }
 
-function recordIssuedTokens(json: unknown): void {
+/** `countResponse: false` for another stack's responses: the suite's log does not hold their lines. */
+function recordIssuedTokens(json: unknown, countResponse = true): void {
   if (typeof json !== 'object' || json === null) return;
+  let first: string | undefined;
   for (const field of TOKEN_FIELDS) {
     const value = (json as Record<string, unknown>)[field];
-    if (typeof value === 'string') recordToken('issued', value);
+    if (typeof value === 'string') {
+      recordToken('issued', value);
+      first ??= value;
+    }
   }
+  if (first !== undefined && countResponse) recordToken('response', first);
 }
 
 /** The functions of serverless.yml. */
@@ -276,6 +304,7 @@ export type FunctionKey =
   | 'userSig'
   | 'privateMapKey'
   | 'cosSign'
+  | 'cosCredentials'
   | 'exampleRoomHook'
   | 'rotateCosKey'
   | 'rotateTrtcKey'
@@ -286,6 +315,7 @@ export const FUNCTION_OF_ROUTE: Readonly<Record<Route, FunctionKey>> = {
   '/v1/usersig': 'userSig',
   '/v1/privatemapkey': 'privateMapKey',
   '/v1/cos/sign': 'cosSign',
+  '/v1/cos/credentials': 'cosCredentials',
 };
 
 /**
@@ -420,6 +450,29 @@ export const fakeSecretsManager = {
     return (await this.calls()).filter(
       (call) => call.operation === operation && (secretId === undefined || call.secretId === secretId),
     ).length;
+  },
+};
+
+/** The admin API of the fake Tencent STS (see test/support/fakeSts.ts). */
+export const fakeSts = {
+  /** Sets the fault for the next requests (`null` clears it). */
+  async setFault(fault: FakeStsFault | null): Promise<void> {
+    await admin('POST', 'fault', JSON.stringify(fault), stsUrl);
+  },
+  async calls(): Promise<FakeStsCall[]> {
+    const { calls } = (await admin('GET', 'calls', undefined, stsUrl)) as { calls: FakeStsCall[] };
+    return calls;
+  },
+  async resetCalls(): Promise<void> {
+    await admin('DELETE', 'calls', undefined, stsUrl);
+  },
+  /** Lets the fake accept a rotated CAM key. */
+  async addCamKey(secretId: string, secretKey: string): Promise<void> {
+    await admin('PUT', `cam-keys/${encodeURIComponent(secretId)}`, secretKey, stsUrl);
+  },
+  async issued(): Promise<FakeStsIssuedKey[]> {
+    const { issued } = (await admin('GET', 'issued', undefined, stsUrl)) as { issued: FakeStsIssuedKey[] };
+    return issued;
   },
 };
 

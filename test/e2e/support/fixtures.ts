@@ -41,6 +41,21 @@ export const E2E_COS_SECRET = Object.freeze({
 });
 
 /**
+ * The seed of the loopback STS (test/support/fakeTemporaryKeys.ts): it derives the secret keys of the
+ * temporary keys it issues and seals their session tokens, so that tests and the loopback COS can check
+ * a temporary key without asking STS. Fake, like everything here.
+ *
+ * @example
+ * ```ts
+ * fakeTmpSecretKey(E2E_STS_SEED, json.TmpSecretId);
+ * ```
+ */
+export const E2E_STS_SEED = 'e2e-FAKE-sts-seed-3a7c1e9b5d2f';
+
+/** The host the stack signs (the default `COS_HOST`: the bucket's domain). */
+export const E2E_COS_HOST = `${E2E_COS_SECRET.bucket}.cos.${E2E_COS_SECRET.region}.myqcloud.com`;
+
+/**
  * The HS256 session configuration of the stack (a test secret, not the committed development one,
  * which `lib/config.ts` refuses outside the local stage). The secret sits in the fake Secrets Manager
  * under {@link SESSION_SECRET_ID}; no function's environment holds it.
@@ -71,6 +86,14 @@ export const E2E_SETTINGS = Object.freeze({
   userSigMaxExpire: 86_400,
   privateMapKeyMaxExpire: 3600,
   cosMaxExpire: 3600,
+  /** Per STS attempt (two attempts for a network failure): a delay fault longer than both is a 503. */
+  stsTimeoutMs: 1000,
+  /** Service defaults: `COS_CREDENTIALS_*_EXPIRE` and `COS_STS_KEY_SECONDS` are left unset. */
+  cosCredentialsDefaultExpire: 1800,
+  cosCredentialsMaxExpire: 7200,
+  cosStsKeySeconds: 7200,
+  /** The service default `COS_MAX_UPLOAD_BYTES` (100 MiB). */
+  cosMaxUploadBytes: 104_857_600,
 });
 
 /**
@@ -124,6 +147,16 @@ export const ERROR_CODE_STATUS: Readonly<Record<string, number>> = Object.freeze
   KEY_OUTSIDE_PREFIX: 403,
   METHOD_NOT_ALLOWED: 403,
   SCOPE_TOO_WIDE: 403,
+  OPERATION_NOT_ALLOWED: 403,
+  HEADER_NOT_ALLOWED: 403,
+  QUERY_NOT_ALLOWED: 403,
+  CONTENT_LENGTH_REQUIRED: 400,
+  UPLOAD_TOO_LARGE: 403,
+  CONTENT_TYPE_REQUIRED: 400,
+  CONTENT_TYPE_NOT_ALLOWED: 403,
+  V4_ONCE_DISABLED: 403,
+  STS_NOT_CONFIGURED: 501,
+  STS_UNAVAILABLE: 503,
   ENTER_ROOM_REQUIRED: 400,
   ROOM_FORBIDDEN: 403,
   ROOM_HOOK_UNAVAILABLE: 503,

@@ -14,6 +14,8 @@ declare module 'vitest' {
     e2eLambdaUrl: string;
     /** The fake Secrets Manager (admin API under `/__admin/`). */
     e2eSecretsManagerUrl: string;
+    /** The fake Tencent STS (admin API under `/__admin/`). */
+    e2eStsUrl: string;
     /** The fake Tencent Cloud API (CAM, STS) and IM REST API of the rotation jobs. */
     e2eTencentCloudUrl: string;
     e2eImRestUrl: string;
@@ -33,6 +35,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('e2eBaseUrl', stack.baseUrl);
   project.provide('e2eLambdaUrl', stack.lambdaUrl);
   project.provide('e2eSecretsManagerUrl', stack.fakeSecretsManagerUrl);
+  project.provide('e2eStsUrl', stack.fakeStsUrl);
   project.provide('e2eTencentCloudUrl', stack.fakeTencentCloudUrl);
   project.provide('e2eImRestUrl', stack.fakeImRestUrl);
   project.provide('e2eFakeLambdaUrl', stack.fakeLambdaUrl);

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { startFakeLambda } from '../../support/fakeLambda';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fakeSecretsManager';
+import { startFakeSts } from '../../support/fakeSts';
 import {
   COS_SECRET_ID,
   E2E_COS_SECRET,
@@ -14,6 +15,7 @@ import {
   E2E_SESSION,
   E2E_SETTINGS,
   E2E_STAGE,
+  E2E_STS_SEED,
   E2E_TRTC_SECRET,
   SESSION_SECRET_ID,
   TRTC_SECRET_ID,
@@ -44,6 +46,8 @@ export interface E2eStack {
   readonly offlineUrl: string;
   /** The fake Secrets Manager; its admin API lives under `/__admin/`. */
   readonly fakeSecretsManagerUrl: string;
+  /** The fake Tencent STS (`COS_STS_ENDPOINT` of the e2e stage); its admin API lives under `/__admin/`. */
+  readonly fakeStsUrl: string;
   /** The fake Tencent Cloud API (CAM, STS) and IM REST API of the rotation jobs (admin under `/__admin/`). */
   readonly fakeTencentCloudUrl: string;
   readonly fakeImRestUrl: string;
@@ -148,6 +152,15 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
     const rotation = await startRotationFakes(fake);
     cleanups.push(() => rotation.close());
 
+    // The fake STS knows the CAM key of the COS secret.
+    const sts = await startFakeSts({
+      camKeys: { [E2E_COS_SECRET.secretId]: E2E_COS_SECRET.secretKey },
+      // And every active key of the CAM fake, such as one a rotation created.
+      camKeyOf: (secretId) => rotation.tencentCloud.secretKeyOf(secretId),
+      seed: E2E_STS_SEED,
+    });
+    cleanups.push(() => sts.close());
+
     const [httpPort, lambdaPort] = await freePorts(2);
     // The room hook is invoked through this loopback Lambda API with the real SDK client; it forwards
     // to serverless-offline's own Invoke endpoint (the example hook runs there) unless a test sets a fault.
@@ -170,6 +183,9 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       SESSION_ISSUER: E2E_SESSION.issuer,
       SESSION_AUDIENCE: E2E_SESSION.audience,
       CORS_ALLOWED_ORIGINS: E2E_SETTINGS.corsAllowedOrigin,
+      // The COS functions use STS, as on every deployed stage by default: the loopback one.
+      COS_STS_ENDPOINT: sts.url,
+      COS_STS_TIMEOUT_MS: String(E2E_SETTINGS.stsTimeoutMs),
       AWS_ENDPOINT_URL_LAMBDA: lambda.url,
       ROOM_POLICY: E2E_ROOMS.policy,
       ROOM_RULES: JSON.stringify(E2E_ROOMS.rules),
@@ -265,6 +281,7 @@ export async function startStack(options: StartStackOptions): Promise<E2eStack> 
       lambdaUrl: `http://127.0.0.1:${lambdaPort}`,
       offlineUrl,
       fakeSecretsManagerUrl: fake.url,
+      fakeStsUrl: sts.url,
       fakeTencentCloudUrl: rotation.tencentCloud.url,
       fakeImRestUrl: rotation.imRest.url,
       fakeLambdaUrl: lambda.url,

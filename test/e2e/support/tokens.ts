@@ -3,11 +3,13 @@ import COS from 'cos-nodejs-sdk-v5';
 import { expect } from 'vitest';
 import { decodeUserSig, verifyUserSig } from '../../../lib/sign';
 import { userSigV2Mac } from '../../../lib/sign/userSigV2Content';
+import { fakeTmpSecretKey, readFakeSessionToken } from '../../support/fakeTemporaryKeys';
 import type { Route } from './client';
-import { cosPrefixOf, E2E_COS_SECRET, E2E_TRTC_SECRET } from './fixtures';
+import { cosPrefixOf, E2E_COS_SECRET, E2E_STS_SEED, E2E_TRTC_SECRET } from './fixtures';
 
 // Checks of the tokens the service issued, from the outside: whose they are and which key signed them
-// (Tencent's own verifier logic in lib/sign for TRTC tickets, the official cos-nodejs-sdk-v5 for COS).
+// (Tencent's own verifier logic in lib/sign for TRTC tickets, the official cos-nodejs-sdk-v5 for COS,
+// the loopback STS's record in the session token for temporary keys).
 
 /** The part of a TRTC secret that signs tickets. */
 export interface TrtcKey {
@@ -69,12 +71,55 @@ export function cosV5SignedWith(
       SecretKey: key.secretKey,
       Method: json.method as COS.Method,
       Pathname: `/${json.key as string}`,
-      Headers: json.headers as Record<string, string>,
+      // The security token travels unsigned, as the SDKs send it.
+      Headers: Object.fromEntries(
+        Object.entries(json.headers as Record<string, string>).filter(
+          ([name]) => name !== 'x-cos-security-token',
+        ),
+      ),
       KeyTime: keyTime,
       // The response does not repeat the query: the caller passes the one it asked for.
       ...(query === undefined ? {} : { Query: { ...query } }),
     })
   );
+}
+
+/**
+ * The temporary key a session token of the loopback STS belongs to, and the prefix its policy allows,
+ * or `undefined` when the token is not one it issued.
+ *
+ * @example
+ * ```ts
+ * temporaryKeyOf(json.SecurityToken); // { secretId: 'AKID...', secretKey: '...', resources: ['qcs::cos:...users/alice/*'] }
+ * ```
+ */
+export function temporaryKeyOf(token: unknown):
+  | {
+      secretId: string;
+      secretKey: string;
+      /** The permanent key that asked STS for it. */
+      callerSecretId: string;
+      resources: string[];
+      actions: string[];
+      expiredTime: number;
+    }
+  | undefined {
+  const claims = readFakeSessionToken(E2E_STS_SEED, token);
+  if (claims === undefined) return undefined;
+  const flat = (value: string | readonly string[]) => (typeof value === 'string' ? [value] : [...value]);
+  return {
+    secretId: claims.tmpSecretId,
+    secretKey: fakeTmpSecretKey(E2E_STS_SEED, claims.tmpSecretId),
+    callerSecretId: claims.callerSecretId,
+    resources: claims.policy.statement.flatMap((statement) => flat(statement.resource)),
+    actions: claims.policy.statement.flatMap((statement) => flat(statement.action)),
+    expiredTime: claims.expiredTime,
+  };
+}
+
+/** The only CAM resource a temporary key of `principal` may name. */
+export function prefixResourceOf(principal: string): string {
+  return `qcs::cos:${E2E_COS_SECRET.region}:uid/${E2E_COS_SECRET.appId}:${E2E_COS_SECRET.bucket}/${cosPrefixOf(principal)}*`;
 }
 
 /**
@@ -112,7 +157,13 @@ export function expectIssuedTo(
   route: Route,
   json: Record<string, unknown>,
   principal: string,
-  options: { trtc?: TrtcKey; cos?: CosKey; query?: Readonly<Record<string, string>> } = {},
+  options: {
+    trtc?: TrtcKey;
+    cos?: CosKey;
+    query?: Readonly<Record<string, string>>;
+    /** Which key must have signed a v5 signature: a temporary one (STS configured, the default) or the bucket key. */
+    signing?: 'temporary' | 'bucket';
+  } = {},
 ): void {
   const trtc = options.trtc ?? E2E_TRTC_SECRET;
   const cos = options.cos ?? E2E_COS_SECRET;
@@ -141,10 +192,23 @@ export function expectIssuedTo(
       const key = json.key as string;
       expect(key.startsWith(cosPrefixOf(principal))).toBe(true);
       if (json.version === 'v5') {
-        expect(
-          cosV5SignedWith(json, cos, options.query),
-          'the v5 authorization matches cos-nodejs-sdk-v5',
-        ).toBe(true);
+        if ((options.signing ?? 'temporary') === 'temporary') {
+          const temporary = temporaryKeyOf(json.securityToken);
+          expect(temporary, 'a temporary key of the loopback STS signed').toBeDefined();
+          expect(temporary?.resources).toEqual([prefixResourceOf(principal)]);
+          expect((json.headers as Record<string, string>)['x-cos-security-token']).toBe(json.securityToken);
+          expect(json.expiresAt as number).toBeLessThanOrEqual(temporary?.expiredTime ?? 0);
+          expect(
+            cosV5SignedWith(json, temporary ?? cos, options.query),
+            'the v5 authorization matches cos-nodejs-sdk-v5',
+          ).toBe(true);
+        } else {
+          expect(json.securityToken).toBeUndefined();
+          expect(
+            cosV5SignedWith(json, cos, options.query),
+            'the v5 authorization matches cos-nodejs-sdk-v5',
+          ).toBe(true);
+        }
       } else {
         expect(cosV4SignedWith(json.signature as string, cos), 'the v4 signature verifies').toBe(true);
         const plain = Buffer.from(json.signature as string, 'base64')
@@ -153,6 +217,19 @@ export function expectIssuedTo(
         const bucket = cos.bucket.slice(0, -(cos.appId.length + 1));
         expect(plain).toContain(`&f=/${cos.appId}/${bucket}/${cosPrefixOf(principal)}`);
       }
+      return;
+    }
+    case '/v1/cos/credentials': {
+      expect(json.prefix).toBe(cosPrefixOf(principal));
+      expect(json).toMatchObject({ bucket: E2E_COS_SECRET.bucket, region: E2E_COS_SECRET.region });
+      const temporary = temporaryKeyOf(json.SecurityToken);
+      expect(temporary, 'a temporary key of the loopback STS').toBeDefined();
+      expect(temporary?.secretId).toBe(json.TmpSecretId);
+      expect(temporary?.secretKey).toBe(json.TmpSecretKey);
+      expect(temporary?.resources).toEqual([prefixResourceOf(principal)]);
+      expect(json.ExpiredTime).toBe(temporary?.expiredTime);
+      expect(String(json.StartTime)).toMatch(/^\d{10}$/);
+      expect(String(json.ExpiredTime)).toMatch(/^\d{10}$/);
       return;
     }
   }

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { ROOM_PRIVILEGES } from '../../../lib/policy/roomPrivileges';
 import type { Route } from '../../e2e/support/client';
-import { cosPrefixOf } from '../../e2e/support/fixtures';
+import { cosPrefixOf, E2E_COS_HOST } from '../../e2e/support/fixtures';
+import { COS_HEADER_NAMES, COS_QUERY_NAMES, caseVariant, cosValue, MODEL_UPLOAD_TYPES } from './cosNames';
 
 // fast-check generators of hostile requests to one token route, as data (sent by the fuzz test, judged by
 // ./oracle.ts): a principal (mostly a valid session, sometimes none or a broken one), a body (a valid one,
@@ -129,14 +130,71 @@ function otherUser(principal: string): fc.Arbitrary<string> {
 
 // Arbitraries that do not depend on the principal are built once: fc.stringMatching is costly to build.
 const strRoomId = fc.stringMatching(/^[A-Za-z0-9 !#$%&()+\-:;<=.>?@[\]^_{}|~,]{1,64}$/);
-const cosHeaders = fc.dictionary(
-  fc.constantFrom('Content-Type', 'x-cos-meta-a', 'Range', 'Content-MD5'),
-  fc.constantFrom('a', 'image/png', 'bytes=0-9', 'b c'),
-  { maxKeys: 3 },
+/** Headers a COS request may carry on any method (the SDK's own included). */
+const sdkHeaders = fc.record(
+  { 'User-Agent': fc.constant('cos-nodejs-sdk-v5-3.0.0'), Host: fc.constant(E2E_COS_HOST) },
+  { requiredKeys: [] },
 );
-const cosQuery = fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), fc.stringMatching(/^[a-z0-9]{0,8}$/), {
-  maxKeys: 3,
-});
+const readHeaders = fc.record(
+  {
+    Range: fc.constantFrom('bytes=0-9', 'bytes=5-'),
+    'If-None-Match': fc.constant('"etag"'),
+    'if-modified-since': fc.constant('Wed, 21 Oct 2015 07:28:00 GMT'),
+  },
+  { requiredKeys: [] },
+);
+const readQuery = fc.record(
+  {
+    'response-cache-control': fc.constantFrom('no-cache', 'max-age=60'),
+    'response-content-disposition': fc.constantFrom('attachment', 'attachment; filename="a b.png"'),
+    'Response-Expires': fc.constant('Wed, 21 Oct 2015 07:28:00 GMT'),
+  },
+  { requiredKeys: [] },
+);
+const contentLength = fc.oneof(
+  fc.integer({ min: 0, max: 104_857_600 }),
+  fc.integer({ min: 0, max: 99_999 }).map(String),
+);
+const uploadHeaders = fc.record(
+  {
+    'Content-Type': fc.constantFrom(...MODEL_UPLOAD_TYPES, 'image/png; charset=binary', 'TEXT/PLAIN'),
+    'Content-Length': contentLength,
+    'x-cos-meta-owner': fc.constantFrom('a', 'b c'),
+    'Cache-Control': fc.constant('max-age=60'),
+    'Content-Disposition': fc.constant('inline'),
+  },
+  { requiredKeys: ['Content-Type', 'Content-Length'] },
+);
+const uploadId = fc.stringMatching(/^[A-Za-z0-9]{8,40}$/);
+/** The object operations the service signs, as the SDKs describe them. */
+const cosOperation = fc.oneof(
+  fc.record({ method: fc.constantFrom('GET', 'get'), headers: readHeaders, query: readQuery }),
+  fc.record({ method: fc.constantFrom('HEAD', 'head'), headers: readHeaders }),
+  fc.record({ method: fc.constantFrom('PUT', 'Put'), headers: uploadHeaders }),
+  fc.record({
+    method: fc.constant('POST'),
+    query: fc.constant({ uploads: '' }),
+    headers: uploadHeaders.map(({ 'Content-Length': _length, ...headers }) => headers),
+  }),
+  fc.record({
+    method: fc.constant('PUT'),
+    query: fc.record({
+      partNumber: fc.oneof(fc.integer({ min: 1, max: 10_000 }), fc.constantFrom('1', '42')),
+      uploadId,
+    }),
+    headers: fc.record({ 'Content-Length': contentLength }),
+  }),
+  fc.record({
+    method: fc.constant('POST'),
+    query: fc.record({ uploadId }),
+    headers: fc.record({
+      'Content-Type': fc.constant('application/xml'),
+      'Content-Length': fc.integer({ min: 1, max: 9999 }),
+    }),
+  }),
+  fc.record({ method: fc.constant('GET'), query: fc.record({ uploadId }) }),
+  fc.record({ method: fc.constant('DELETE'), query: fc.record({ uploadId }) }),
+);
 const garbageAuthorization = fc.oneof(
   fc.constantFrom(
     'Bearer',
@@ -164,6 +222,8 @@ function validBody(
   switch (route) {
     case '/v1/usersig':
       return fc.record({ expire: fc.integer({ min: 1, max: 86_400 }), userId: self }, { requiredKeys: [] });
+    case '/v1/cos/credentials':
+      return fc.record({ expire: fc.integer({ min: 60, max: 7200 }), userId: self }, { requiredKeys: [] });
     case '/v1/privatemapkey': {
       // Mostly with enterRoom (the room policy then decides), sometimes without (ENTER_ROOM_REQUIRED).
       const privileges = fc.oneof(
@@ -193,18 +253,28 @@ function validBody(
     }
     case '/v1/cos/sign': {
       const key = keyTail.map((tail) => `${cosPrefixOf(principal)}${tail}`);
-      const v5 = fc.record(
-        {
-          version: fc.constant('v5'),
-          method: fc.constantFrom('GET', 'HEAD', 'PUT', 'get', 'Put'),
-          key,
-          headers: cosHeaders,
-          query: cosQuery,
-          expire: fc.integer({ min: 1, max: 3600 }),
-          userId: self,
-        },
-        { requiredKeys: ['method', 'key'] },
-      );
+      const v5 = fc
+        .record(
+          {
+            version: fc.constant('v5'),
+            operation: cosOperation,
+            sdk: sdkHeaders,
+            key,
+            expire: fc.integer({ min: 1, max: 3600 }),
+            userId: self,
+          },
+          { requiredKeys: ['operation', 'sdk', 'key'] },
+        )
+        .map(({ operation, sdk, ...rest }) => {
+          const headers = { ...('headers' in operation ? operation.headers : {}), ...sdk };
+          const query = 'query' in operation ? operation.query : {};
+          return {
+            ...rest,
+            method: operation.method,
+            ...(Object.keys(headers).length > 0 ? { headers } : {}),
+            ...(Object.keys(query).length > 0 ? { query } : {}),
+          };
+        });
       const v4 = fc.oneof(
         fc.record(
           { version: fc.constant('v4'), type: fc.constant('once'), key, userId: self },
@@ -355,6 +425,7 @@ const FIELDS: Record<Route, { numbers: string[]; strings: string[]; others: stri
     strings: ['method', 'key', 'version', 'type', 'userId'],
     others: ['headers', 'query'],
   },
+  '/v1/cos/credentials': { numbers: ['expire'], strings: ['userId'], others: [] },
 };
 
 function allFields(route: Route): string[] {
@@ -761,6 +832,54 @@ function damages(route: Route, principal: string, valid: Record<string, unknown>
     )
     .map((body): Damage => ({ family: 'top level', body }));
 
+  // COS's own header and sub-resource names, in random case, added to a valid request: the oracle
+  // checks that no 200 signs a name outside the allowlist.
+  const cosNames = fc
+    .record({
+      headers: fc.dictionary(caseVariant(COS_HEADER_NAMES), cosValue, { maxKeys: 3 }),
+      query: fc.dictionary(caseVariant(COS_QUERY_NAMES), cosValue, { maxKeys: 3 }),
+    })
+    .map(({ headers, query }): Damage => {
+      const merge = (current: unknown, extra: Record<string, string>) => {
+        const base =
+          typeof current === 'object' && current !== null ? (current as Record<string, unknown>) : {};
+        // One spelling per name: a case variant replaces the original instead of being a duplicate.
+        const kept = Object.fromEntries(
+          Object.entries(base).filter(
+            ([name]) => !Object.keys(extra).some((e) => e.toLowerCase() === name.toLowerCase()),
+          ),
+        );
+        return { ...kept, ...extra };
+      };
+      return {
+        family: 'cos names',
+        body: JSON.stringify({
+          ...valid,
+          headers: merge(valid.headers, headers),
+          query: merge(valid.query, query),
+        }),
+      };
+    });
+
+  // The same request as another operation: a method with a set of (exactly spelt) sub-resources.
+  const cosOperations = fc
+    .record({
+      method: fc.constantFrom('GET', 'HEAD', 'PUT', 'POST', 'DELETE'),
+      query: fc
+        .subarray(['uploads', 'uploadId', 'partNumber'])
+        .map((names) =>
+          Object.fromEntries(
+            names.map((name) => [name, name === 'uploads' ? '' : name === 'partNumber' ? 1 : 'u1']),
+          ),
+        ),
+    })
+    .map(
+      ({ method, query }): Damage => ({
+        family: 'cos operations',
+        body: JSON.stringify({ ...valid, method, query }),
+      }),
+    );
+
   const randomJson = fc
     .oneof(
       fc.jsonValue(),
@@ -785,6 +904,12 @@ function damages(route: Route, principal: string, valid: Record<string, unknown>
     { arbitrary: invalidUtf8, weight: 4 },
     { arbitrary: identityHeaders, weight: 5 },
     { arbitrary: topLevel, weight: 2 },
+    ...(route === '/v1/cos/sign' && valid.version !== 'v4'
+      ? [
+          { arbitrary: cosNames, weight: 30 },
+          { arbitrary: cosOperations, weight: 6 },
+        ]
+      : []),
   );
 }
 

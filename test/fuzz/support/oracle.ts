@@ -1,6 +1,13 @@
 import { type ApiResponse, type Route, sessionSettings, TOKEN_FIELDS } from '../../e2e/support/client';
-import { cosPrefixOf, E2E_COS_SECRET, E2E_TRTC_SECRET, ERROR_CODE_STATUS } from '../../e2e/support/fixtures';
+import {
+  cosPrefixOf,
+  E2E_COS_HOST,
+  E2E_COS_SECRET,
+  E2E_TRTC_SECRET,
+  ERROR_CODE_STATUS,
+} from '../../e2e/support/fixtures';
 import { expectIssuedTo } from '../../e2e/support/tokens';
+import { MODEL_ALLOWLIST, MODEL_OPERATIONS, MODEL_UPLOAD_TYPES, modelHeaderAllowed } from './cosNames';
 import { type AuthSpec, CONTENT_TYPES, type FuzzCase, type RoomsClaimSpec } from './hostileRequests';
 import { type ModelRoom, modelRoomGrant, ROLE_PRIVILEGES } from './roomPolicyModel';
 
@@ -17,7 +24,9 @@ import { type ModelRoom, modelRoomGrant, ROLE_PRIVILEGES } from './roomPolicyMod
 //     never for a body that names another user, and its token belongs to the principal and verifies
 //     with the service's key; its lifetime is the one asked for (or the default);
 //  5. zero room tickets for rooms outside the room policy (./roomPolicyModel.ts), and exactly the
-//     privileges the model grants.
+//     privileges the model grants;
+//  6. a COS signature covers only names of the README's default allowlist (and the operation's own
+//     sub-resources), under the principal's prefix, made with a temporary key confined to that prefix.
 // Known service bugs (see KNOWN_ISSUES) are counted and reported, not failed, and pinned by
 // knownIssues.fuzz.test.ts.
 
@@ -145,12 +154,16 @@ const DEFAULT_EXPIRE: Record<Route, number> = {
   '/v1/usersig': 7200,
   '/v1/privatemapkey': 300,
   '/v1/cos/sign': 600,
+  '/v1/cos/credentials': 1800,
 };
 const MAX_EXPIRE: Record<Route, number> = {
   '/v1/usersig': 86_400,
   '/v1/privatemapkey': 3600,
   '/v1/cos/sign': 3600,
+  '/v1/cos/credentials': 7200,
 };
+const MAX_UPLOAD_BYTES = 104_857_600;
+const SUBRESOURCES = ['uploads', 'uploadId', 'partNumber'];
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -160,8 +173,78 @@ function isInteger(value: unknown, min: number, max: number): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
 
-function stringsOnly(value: unknown): boolean {
-  return isPlainObject(value) && Object.values(value).every((entry) => typeof entry === 'string');
+function stringsOrNumbers(value: unknown): boolean {
+  return (
+    isPlainObject(value) &&
+    Object.values(value).every((entry) => typeof entry === 'string' || typeof entry === 'number')
+  );
+}
+
+/** Why the model of the README's COS allowlist rules out signing a v5 request (necessary conditions). */
+function whyNotSignable(
+  method: string,
+  headers: Record<string, unknown>,
+  query: Record<string, unknown>,
+): string | undefined {
+  const subresources = Object.keys(query).filter((name) => SUBRESOURCES.includes(name));
+  const operation = subresources.sort().join('&');
+  if (!(MODEL_OPERATIONS[method] ?? []).includes(operation))
+    return `no signable operation ${method} ${operation}`;
+  for (const name of Object.keys(query)) {
+    if (SUBRESOURCES.includes(name)) continue;
+    if (!(MODEL_ALLOWLIST[method]?.query ?? []).includes(name.toLowerCase())) return `parameter ${name}`;
+  }
+  const header = (wanted: string) =>
+    Object.entries(headers).find(([name]) => name.toLowerCase() === wanted)?.[1] as
+      | string
+      | number
+      | undefined;
+  for (const name of Object.keys(headers)) {
+    const lower = name.toLowerCase();
+    if (lower === 'user-agent') continue;
+    if (lower === 'host') {
+      if (headers[name] !== E2E_COS_HOST) return 'another Host';
+      continue;
+    }
+    if (!modelHeaderAllowed(method, name)) return `header ${name}`;
+  }
+  const length = header('content-length');
+  const uploads = (method === 'PUT' && operation === '') || (method === 'POST' && operation === 'uploads');
+  if (
+    (method === 'PUT' && length === undefined) ||
+    (length !== undefined && !(/^(0|[1-9]\d*)$/.test(String(length)) && Number(length) <= MAX_UPLOAD_BYTES))
+  ) {
+    return 'no Content-Length within the limit';
+  }
+  if (uploads) {
+    const type =
+      String(header('content-type') ?? '')
+        .split(';')[0]
+        ?.trim()
+        .toLowerCase() ?? '';
+    if (!MODEL_UPLOAD_TYPES.includes(type)) return 'no allowlisted Content-Type';
+  }
+  return undefined;
+}
+
+/** What a v5 signature covers (from its Authorization), against the model's allowlist. */
+function signedOutsideAllowlist(json: Record<string, unknown>): string[] {
+  const authorization = String(json.authorization);
+  const list = (field: string) =>
+    (new RegExp(`${field}=([^&]*)`).exec(authorization)?.[1] ?? '').split(';').filter(Boolean);
+  const method = String(json.method);
+  const problems: string[] = [];
+  for (const name of list('q-header-list')) {
+    if (name !== 'host' && !modelHeaderAllowed(method, name)) problems.push(`signed header ${name}`);
+  }
+  for (const name of list('q-url-param-list')) {
+    const allowed = [
+      ...SUBRESOURCES.map((sub) => sub.toLowerCase()),
+      ...(MODEL_ALLOWLIST[method]?.query ?? []),
+    ];
+    if (!allowed.includes(name)) problems.push(`signed parameter ${name}`);
+  }
+  return problems;
 }
 
 /**
@@ -216,24 +299,23 @@ export function whyNot200(
       }
       if (body.version === 'v4') {
         if (body.type !== 'once' && body.type !== 'reusable') return 'bad v4 type';
-        if (body.type === 'once' && body.expire !== undefined) return 'expire with a one-time signature';
+        if (body.type === 'once') return 'v4 one-time signatures are disabled';
         return only('version', 'type', 'key', 'expire', 'userId');
       }
       if (body.version !== undefined && body.version !== 'v5') return 'bad version';
-      if (!(typeof body.method === 'string' && ['GET', 'HEAD', 'PUT'].includes(body.method.toUpperCase()))) {
-        return 'method not allowed';
-      }
-      if (!/^[A-Za-z]+$/.test(body.method)) return 'method not allowed';
-      if (body.headers !== undefined && !stringsOnly(body.headers)) return 'bad headers';
-      if (
-        isPlainObject(body.headers) &&
-        Object.keys(body.headers).some((name) => ['host', 'authorization'].includes(name.toLowerCase()))
-      ) {
-        return 'a server-owned header';
-      }
-      if (body.query !== undefined && !stringsOnly(body.query)) return 'bad query';
+      if (!(typeof body.method === 'string' && /^[A-Za-z]+$/.test(body.method))) return 'method not allowed';
+      if (body.headers !== undefined && !stringsOrNumbers(body.headers)) return 'bad headers';
+      if (body.query !== undefined && !stringsOrNumbers(body.query)) return 'bad query';
+      const why = whyNotSignable(
+        body.method.toUpperCase(),
+        isPlainObject(body.headers) ? body.headers : {},
+        isPlainObject(body.query) ? body.query : {},
+      );
+      if (why !== undefined) return `not in the allowlist: ${why}`;
       return only('version', 'method', 'key', 'headers', 'query', 'expire', 'userId');
     }
+    case '/v1/cos/credentials':
+      return only('expire', 'userId');
   }
 }
 
@@ -250,7 +332,13 @@ function checkIssued(
       route,
       json,
       principal.userId,
-      isPlainObject(body.query) ? { query: body.query as Record<string, string> } : {},
+      isPlainObject(body.query)
+        ? {
+            query: Object.fromEntries(
+              Object.entries(body.query).map(([name, value]) => [name, String(value)]),
+            ),
+          }
+        : {},
     );
   } catch (error) {
     problems.push(
@@ -275,6 +363,7 @@ function checkIssued(
     }
   }
   if (route === '/v1/cos/sign' && json.key !== body.key) problems.push('another key than asked for');
+  if (route === '/v1/cos/sign' && json.version === 'v5') problems.push(...signedOutsideAllowlist(json));
   return problems;
 }
 
