@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { bool, httpsOrLoopbackUrl, integer, list, text } from './configValues';
 import { COS_ENV_ENTRIES, type CosSettings, cosSettingsOf } from './cos/cosSettings';
 import { IM_REST_ENDPOINTS } from './im/accountCheck';
 import type { RoomPolicyKind } from './policy/createRoomPolicy';
@@ -40,37 +41,6 @@ export function defaultSecretId(stage: string, concern: SecretConcern): string {
   return `tencent-token-issuer/${stage}/${concern.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
-const text = (message: string) => v.pipe(v.string(), v.trim(), v.nonEmpty(message));
-const integer = (min: number, max: number) =>
-  v.pipe(
-    v.string(),
-    v.regex(/^\d+$/, `must be a whole number between ${min} and ${max}`),
-    v.transform(Number),
-    v.number(),
-    v.minValue(min, `must be a whole number between ${min} and ${max}`),
-    v.maxValue(max, `must be a whole number between ${min} and ${max}`),
-  );
-const bool = v.pipe(
-  v.picklist(['true', 'false'], 'must be true or false'),
-  v.transform((s) => s === 'true'),
-);
-const list = v.pipe(
-  v.string(),
-  v.transform((s) =>
-    s
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean),
-  ),
-);
-const httpsOrLoopbackUrl = v.pipe(
-  v.string(),
-  v.url('must be a URL'),
-  v.check(
-    (s) => s.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(s),
-    'must be an https URL (http only on loopback)',
-  ),
-);
 const secretId = text('must not be empty');
 /** A Tencent Cloud API 3.0 endpoint: https on a host named after the service, or loopback http (tests). */
 const tencentApiUrl = (service: string) =>

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { ExpiryPolicy } from '../config';
+import { bool, integer, list } from '../configValues';
 // Straight from the policy files, not lib/policy/index.ts: that one reaches lib/config.ts, which imports this.
 import type { CosSignRules } from '../policy/checkCosRequest';
 import {
@@ -19,28 +20,6 @@ import {
 
 // The COS settings of lib/config.ts: the environment entries (spread into its schema, so lib/config.ts
 // stays the only reader of process.env) and the cross-checks that need several of them.
-
-const integer = (min: number, max: number) =>
-  v.pipe(
-    v.string(),
-    v.regex(/^\d+$/, `must be a whole number between ${min} and ${max}`),
-    v.transform(Number),
-    v.minValue(min, `must be a whole number between ${min} and ${max}`),
-    v.maxValue(max, `must be a whole number between ${min} and ${max}`),
-  );
-const bool = v.pipe(
-  v.picklist(['true', 'false'], 'must be true or false'),
-  v.transform((s) => s === 'true'),
-);
-const list = v.pipe(
-  v.string(),
-  v.transform((s) =>
-    s
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean),
-  ),
-);
 
 /** STS's own limit for a sub-account's GetFederationToken; AssumeRole allows 43200. */
 const STS_MAX_SECONDS = 129_600;

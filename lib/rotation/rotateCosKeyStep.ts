@@ -1,8 +1,8 @@
 import type { Logger } from '../log/logger';
-import { parseSecret } from '../secrets/parseSecret';
 import { type CosSecret, CosSecretSchema } from '../secrets/secretSchemas';
 import type { CamAccessKey, CamAccessKeys } from './camAccessKeys';
 import { previousKeyRetiredAt } from './cosKeyGrace';
+import { parseRotatedSecret, tryParseRotatedSecret } from './parseRotatedSecret';
 import { keyFingerprint, RotationError } from './RotationError';
 import { type PreparedStep, prepareRotationStep, promotePending } from './rotationEvent';
 import type { RotationSecretStore } from './rotationSecretStore';
@@ -102,10 +102,12 @@ async function createSecret(prepared: PreparedStep, deps: CosKeyRotationDeps, lo
   const currentVersion = await store.getValue(secretArn, { stage: 'AWSCURRENT' });
   if (currentVersion === undefined)
     throw new RotationError('SECRET_INVALID', `${prepared.described.name} has no AWSCURRENT value`);
-  const current = parseCosSecret(currentVersion.secretString, 'AWSCURRENT');
+  const current = parseRotatedSecret(CosSecretSchema, currentVersion.secretString, 'cos', 'AWSCURRENT');
   const previousVersion = await store.getValue(secretArn, { stage: 'AWSPREVIOUS' });
   const previousKeyId =
-    previousVersion === undefined ? undefined : tryParseCosSecret(previousVersion.secretString)?.secretId;
+    previousVersion === undefined
+      ? undefined
+      : tryParseRotatedSecret(CosSecretSchema, previousVersion.secretString, 'cos')?.secretId;
 
   const cam = await deps.camKeys();
   const keys = await cam.list();
@@ -216,24 +218,5 @@ async function pendingSecret(prepared: PreparedStep, deps: CosKeyRotationDeps): 
       `version ${prepared.token} has no value yet: createSecret has not completed`,
     );
   }
-  return parseCosSecret(pending.secretString, 'AWSPENDING');
-}
-
-function parseCosSecret(text: string, stage: string): CosSecret {
-  try {
-    return parseSecret(CosSecretSchema, text, `cos ${stage}`);
-  } catch (error) {
-    throw new RotationError(
-      'SECRET_INVALID',
-      error instanceof Error ? error.message : `the ${stage} COS secret is invalid`,
-    );
-  }
-}
-
-function tryParseCosSecret(text: string): CosSecret | undefined {
-  try {
-    return parseSecret(CosSecretSchema, text, 'cos');
-  } catch {
-    return undefined;
-  }
+  return parseRotatedSecret(CosSecretSchema, pending.secretString, 'cos', 'AWSPENDING');
 }

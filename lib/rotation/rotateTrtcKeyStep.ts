@@ -1,7 +1,7 @@
 import type { Logger } from '../log/logger';
-import { parseSecret } from '../secrets/parseSecret';
 import { type TrtcSecret, TrtcSecretSchema } from '../secrets/secretSchemas';
 import { describeKeyCheck, type TrtcKeyCheckResult } from './checkTrtcKey';
+import { parseRotatedSecret, tryParseRotatedSecret } from './parseRotatedSecret';
 import { RotationError } from './RotationError';
 import { type PreparedStep, prepareRotationStep, promotePending } from './rotationEvent';
 import { type RotationSecretStore, versionWithStage } from './rotationSecretStore';
@@ -82,10 +82,12 @@ async function createSecret(prepared: PreparedStep, deps: TrtcKeyRotationDeps, l
       `nothing is staged: no version of ${prepared.described.name} carries the ${TRTC_STAGED_LABEL} label. Change the key in the console, then run: aws secretsmanager put-secret-value --secret-id ${prepared.described.name} --secret-string file://trtc.json --version-stages ${TRTC_STAGED_LABEL}`,
     );
   }
-  const stagedSecret = parseTrtcSecret(staged.secretString, TRTC_STAGED_LABEL);
+  const stagedSecret = parseRotatedSecret(TrtcSecretSchema, staged.secretString, 'trtc', TRTC_STAGED_LABEL);
   const currentVersion = await store.getValue(prepared.secretArn, { stage: 'AWSCURRENT' });
   const current =
-    currentVersion === undefined ? undefined : parseTrtcSecret(currentVersion.secretString, 'AWSCURRENT');
+    currentVersion === undefined
+      ? undefined
+      : parseRotatedSecret(TrtcSecretSchema, currentVersion.secretString, 'trtc', 'AWSCURRENT');
   if (current !== undefined && current.sdkAppId !== stagedSecret.sdkAppId) {
     throw new RotationError(
       'STAGED_APP_MISMATCH',
@@ -113,7 +115,9 @@ async function testSecret(prepared: PreparedStep, deps: TrtcKeyRotationDeps, log
       `version ${prepared.token} has no value yet: createSecret has not completed`,
     );
   }
-  const result = await deps.checkKey(parseTrtcSecret(pending.secretString, 'AWSPENDING'));
+  const result = await deps.checkKey(
+    parseRotatedSecret(TrtcSecretSchema, pending.secretString, 'trtc', 'AWSPENDING'),
+  );
   if (!result.ok) {
     throw new RotationError(
       'KEY_TEST_FAILED',
@@ -133,8 +137,12 @@ async function finishSecret(prepared: PreparedStep, deps: TrtcKeyRotationDeps, l
       deps.store.getValue(prepared.secretArn, { versionId: stagedVersion }),
       deps.store.getValue(prepared.secretArn, { stage: 'AWSCURRENT' }),
     ]);
-    const stagedKey = staged === undefined ? undefined : tryParse(staged.secretString);
-    const currentKey = current === undefined ? undefined : tryParse(current.secretString);
+    const stagedKey =
+      staged === undefined ? undefined : tryParseRotatedSecret(TrtcSecretSchema, staged.secretString, 'trtc');
+    const currentKey =
+      current === undefined
+        ? undefined
+        : tryParseRotatedSecret(TrtcSecretSchema, current.secretString, 'trtc');
     if (stagedKey !== undefined && currentKey !== undefined && sameKeys(stagedKey, currentKey)) {
       await deps.store.moveStage(prepared.secretArn, TRTC_STAGED_LABEL, { removeFrom: stagedVersion });
     } else {
@@ -150,23 +158,4 @@ async function finishSecret(prepared: PreparedStep, deps: TrtcKeyRotationDeps, l
 
 function sameKeys(a: TrtcSecret, b: TrtcSecret): boolean {
   return a.secretKey === b.secretKey && a.privateKeyPem === b.privateKeyPem;
-}
-
-function parseTrtcSecret(text: string, stage: string): TrtcSecret {
-  try {
-    return parseSecret(TrtcSecretSchema, text, `trtc ${stage}`);
-  } catch (error) {
-    throw new RotationError(
-      'SECRET_INVALID',
-      error instanceof Error ? error.message : `the ${stage} TRTC secret is invalid`,
-    );
-  }
-}
-
-function tryParse(text: string): TrtcSecret | undefined {
-  try {
-    return parseSecret(TrtcSecretSchema, text, 'trtc');
-  } catch {
-    return undefined;
-  }
 }
