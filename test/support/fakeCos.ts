@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import COS from 'cos-nodejs-sdk-v5';
 import { type FakeCamPolicy, fakeTmpSecretKey, readFakeSessionToken } from './fakeTemporaryKeys';
+import { readRequestBody } from './readRequestBody';
 
 // A loopback stand-in for one COS bucket (XML API v5) that the official cos-nodejs-sdk-v5 client talks
 // to through its `Proxy` option (absolute-URI requests that keep the bucket's real Host). Every request
@@ -617,17 +618,7 @@ function xml(text: string): string {
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) reject(new Error('body too large'));
-      else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
+  return readRequestBody(request, MAX_BODY_BYTES);
 }
 
 function sendXml(response: ServerResponse, status: number, body: string): void {

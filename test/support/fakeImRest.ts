@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { ACCOUNT_CHECK_PATH } from '../../lib/im/accountCheck';
 import { decodeUserSig, type UserSigDocument } from '../../lib/sign';
+import { readRequestBody } from './readRequestBody';
 
 // A loopback stand-in for Tencent's IM REST API, enough of it for `account_check`: the call that proves
 // whether Tencent accepts an app key. It checks the admin userSig the way Tencent does, by recomputing its
@@ -298,16 +299,6 @@ function signatureRecomputes(doc: UserSigDocument, userSig: string, app: FakeImA
   return mac === doc.fields['TLS.sig'];
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((done, fail) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > 1024 * 1024) request.destroy(new Error('body too large'));
-      else chunks.push(chunk);
-    });
-    request.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', fail);
-  });
+async function readBody(request: IncomingMessage): Promise<string> {
+  return (await readRequestBody(request, 1024 * 1024)).toString('utf8');
 }

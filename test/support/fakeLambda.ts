@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
 import * as v from 'valibot';
+import { readRequestBody } from './readRequestBody';
 
 // A loopback stand-in for the AWS Lambda Invoke API (`POST /2015-03-31/functions/{name}/invocations`,
 // REST-JSON), driven by the real @aws-sdk/client-lambda. Every request's SigV4 signature is recomputed
@@ -334,17 +335,7 @@ export async function startFakeLambda(options: FakeLambdaOptions = {}): Promise<
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) reject(new Error('body too large'));
-      else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
+  return readRequestBody(request, MAX_BODY_BYTES);
 }
 
 function sendPayload(response: ServerResponse, status: number, text: string, functionError?: string): void {

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as v from 'valibot';
+import { readRequestBody } from './readRequestBody';
 
 // A loopback stand-in for AWS Secrets Manager that speaks the AWS JSON 1.1 protocol well enough for the
 // real AWS SDK v3 client (GetSecretValue, DescribeSecret, and the rotation calls PutSecretValue and
@@ -754,18 +755,8 @@ function parseDate(text: string): Date {
   return date;
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) reject(new Error('body too large'));
-      else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
+async function readBody(request: IncomingMessage): Promise<string> {
+  return (await readRequestBody(request, MAX_BODY_BYTES)).toString('utf8');
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

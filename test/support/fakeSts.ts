@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import * as v from 'valibot';
 import { type FakeCamPolicy, fakeSessionToken, fakeTmpSecretKey } from './fakeTemporaryKeys';
 import { tc3Signature } from './officialTencentCloud';
+import { readRequestBody } from './readRequestBody';
 
 // A loopback stand-in for Tencent STS (sts.tencentcloudapi.com, version 2018-08-13) that speaks the
 // TencentCloud API 3.0 protocol well enough for the official tencentcloud-sdk-nodejs-sts client:
@@ -399,17 +400,7 @@ function readPolicy(raw: unknown): FakeCamPolicy {
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) reject(new Error('body too large'));
-      else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
+  return readRequestBody(request, MAX_BODY_BYTES);
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
