@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ConfigError,
+  type ConfigError,
   DEV_DEFAULTS,
   defaultSecretId,
   loadConfig,
@@ -8,6 +8,7 @@ import {
   SECRET_SETTINGS,
   SETTING_GROUPS,
 } from '../lib/config';
+import { configError } from './support/configError';
 
 const deployed = {
   STAGE: 'prod',
@@ -16,16 +17,6 @@ const deployed = {
   SESSION_AUDIENCE: 'my-app',
   TRTC_SECRET_ID: 'tencent-token-issuer/prod/trtc',
 };
-
-function configError(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('loadConfig', () => {
   it('runs the local stage on the committed development defaults', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../lib/config';
+import { loadConfig } from '../../lib/config';
 import { DEFAULT_COS_SIGN_OPERATIONS } from '../../lib/policy/cosOperations';
 import { DEFAULT_COS_SIGN_ALLOWLIST, DEFAULT_UPLOAD_CONTENT_TYPES } from '../../lib/policy/cosSignAllowlist';
+import { configError } from '../support/configError';
 
 // The COS settings as lib/config.ts parses them (lib/cos/cosSettings.ts).
 
@@ -11,16 +12,6 @@ const deployed = {
   SESSION_ISSUER: 'https://idp.example.com/',
   SESSION_AUDIENCE: 'my-app',
 };
-
-function configError(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('COS settings', () => {
   it('default to the documented allowlists, limits and no STS on the local stage', () => {
